@@ -1,0 +1,1 @@
+"""Postmortem drafting (see issue: postmortems). Implements the drafter interface incidents/ defines."""

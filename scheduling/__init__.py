@@ -1,0 +1,1 @@
+"""Scheduled jobs derived from the database (see issue: follow-through)."""
