@@ -1,0 +1,37 @@
+"""Building the Bolt app: explicit registration of every listener, and the tracked lazy runner."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.lazy import TrackedLazyListenerRunner
+from bot.listeners.actions import register_actions
+from bot.listeners.commands import register_commands
+from bot.listeners.events import register_events
+from bot.listeners.views import register_views
+from incidents.context import Context
+
+
+def build_bolt_app(
+    ctx: Context, client: AsyncWebClient, *, signing_secret: str | None
+) -> tuple[AsyncApp, TrackedLazyListenerRunner]:
+    """The Bolt app on `client`, acking before any slow work (process_before_response) with tracked lazies."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "socket-mode-only",
+        # Without a signing secret only Socket Mode requests arrive, and those are not signed.
+        request_verification_enabled=signing_secret is not None,
+        process_before_response=True,
+        logger=logging.getLogger("firebreak.bolt"),
+    )
+    runner = TrackedLazyListenerRunner(logging.getLogger("firebreak.lazy"))
+    # Bolt offers no constructor argument for this; see bot/lazy.py for why the default runner won't do.
+    app._async_listener_runner.lazy_listener_runner = runner
+    register_commands(app, ctx)
+    register_views(app, ctx)
+    register_actions(app, ctx)
+    register_events(app, ctx)
+    return app, runner

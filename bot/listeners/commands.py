@@ -1,0 +1,136 @@
+"""`/incident`: answered within the ack where it is a quick read, otherwise acked and done lazily."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.command_parser import ParsedCommand, parse_command, parse_list_options, parse_user
+from bot.errors import describe
+from bot.text import incident_details, incident_list, needs_argument, problems_text, roles_text, unknown_command, usage
+from bot.views.declare import render_declare_modal
+from bot.views.forms import render_resolve_modal, render_update_modal
+from incidents.changes import Target, assign_role, authorize, change_severity, change_status, reopen
+from incidents.context import Context
+from incidents.errors import InvalidInput
+from incidents.model import IncidentFilter
+from incidents.queries import incident_for_channel, known_services, list_incidents, show_incident
+
+# Subcommands whose work (Web API calls, writes) happens after the ack.
+LAZY = {"", "declare", "status", "severity", "role", "update", "resolve", "reopen"}
+
+
+def _target(command: dict[str, Any], parsed: ParsedCommand) -> Target:
+    return Target(actor=command["user_id"], reference=parsed.reference, channel_id=command["channel_id"])
+
+
+def _check_arguments(ctx: Context, parsed: ParsedCommand) -> str | None:
+    """Cheap checks against the policy, so a typo is answered in the ack itself."""
+    policy = ctx.policy
+    if parsed.name == "status":
+        if not parsed.args:
+            return needs_argument("/incident status monitoring")
+        if policy.status(parsed.args[0]) is None:
+            return f"Unknown status `{parsed.args[0]}`. Choose one of: {', '.join(s.id for s in policy.statuses)}."
+    if parsed.name == "severity":
+        if not parsed.args:
+            return needs_argument("/incident severity SEV2")
+        if policy.severity(parsed.args[0]) is None:
+            names = ", ".join(s.id for s in policy.severity_choices())
+            return f"Unknown severity `{parsed.args[0]}`. Choose one of: {names}."
+    if parsed.name == "role":
+        if not parsed.args or policy.role(parsed.args[0]) is None:
+            return (
+                f"Name a role ({', '.join(r.id for r in policy.roles)}) and a person: `/incident role tech_lead @alex`."
+            )
+        if parse_user(parsed.rest) is None:
+            return needs_argument(f"/incident role {parsed.args[0]} @alex")
+    return None
+
+
+async def _answer_now(ctx: Context, command: dict[str, Any], parsed: ParsedCommand) -> str | None:
+    """The answer for subcommands that are only reads; None for the ones done lazily."""
+    user, channel = command["user_id"], command["channel_id"]
+    now = ctx.clock.now()
+    if parsed.name == "help":
+        return usage(ctx.policy)
+    if parsed.name == "unknown":
+        return unknown_command(parsed.word, ctx.policy)
+    if parsed.name == "list":
+        options = parse_list_options(parsed.rest)
+        if options.error:
+            return options.error
+        query = IncidentFilter(
+            open_only=options.open_only,
+            severity=(ctx.policy.severity(options.severity) or ctx.policy.triage).id if options.severity else None,
+            service=options.service,
+            involving=user if options.mine else None,
+        )
+        if options.severity and ctx.policy.severity(options.severity) is None:
+            return f"Unknown severity `{options.severity}`."
+        found = await list_incidents(ctx, user, query)
+        return incident_list(found, ctx.policy, now, open_only=options.open_only)
+    if parsed.name in ("show", "roles") or (parsed.name == "" and await incident_for_channel(ctx, channel)):
+        incident, events = await show_incident(ctx, user, reference=parsed.reference, channel_id=channel)
+        if parsed.name == "roles":
+            return roles_text(incident, ctx.policy)
+        return incident_details(incident, events, ctx.policy, now)
+    return _check_arguments(ctx, parsed)
+
+
+def register_commands(app: AsyncApp, ctx: Context) -> None:
+    async def ack_incident(ack: AsyncAck, command: dict[str, Any]) -> None:
+        parsed = parse_command(command.get("text", ""))
+        try:
+            answer = await _answer_now(ctx, command, parsed)
+        except Exception as exc:
+            answer = describe(exc)
+        await ack(text=answer) if answer else await ack()
+
+    async def run_incident(command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
+        parsed = parse_command(command.get("text", ""))
+        if parsed.name not in LAZY or _check_arguments(ctx, parsed):
+            return  # answered in the ack
+        try:
+            await _run(ctx, command, parsed, respond, client)
+        except Exception as exc:
+            await respond(text=describe(exc), response_type="ephemeral", replace_original=False)
+
+    app.command("/incident")(ack=ack_incident, lazy=[run_incident])
+
+
+async def _run(
+    ctx: Context, command: dict[str, Any], parsed: ParsedCommand, respond: AsyncRespond, client: AsyncWebClient
+) -> None:
+    target = _target(command, parsed)
+    trigger = command["trigger_id"]
+    name = parsed.name
+    result = None
+    if name in ("", "declare"):
+        if name == "" and await incident_for_channel(ctx, command["channel_id"]):
+            return  # a bare /incident in an incident channel was answered with its details
+        view = render_declare_modal(
+            ctx.policy, declarer=target.actor, known_services=await known_services(ctx), title=parsed.rest,
+            origin_channel=command["channel_id"],
+        )  # fmt: skip
+        await client.views_open(trigger_id=trigger, view=view)
+    elif name == "update":
+        await client.views_open(trigger_id=trigger, view=render_update_modal(ctx.policy, await authorize(ctx, target)))
+    elif name == "resolve":
+        incident = await authorize(ctx, target)
+        await client.views_open(trigger_id=trigger, view=render_resolve_modal(incident, initial=parsed.rest))
+    elif name == "status":
+        result = await change_status(ctx, target, parsed.args[0], parsed.rest)
+    elif name == "severity":
+        result = await change_severity(ctx, target, parsed.args[0], parsed.rest)
+    elif name == "role":
+        user = parse_user(parsed.rest)
+        if user is None:
+            raise InvalidInput({"user": needs_argument("/incident role commander @alex")})
+        result = await assign_role(ctx, target, parsed.args[0], user)
+    elif name == "reopen":
+        result = await reopen(ctx, target, parsed.rest)
+    if result is not None and result.problems:
+        await respond(text=problems_text(result.problems), response_type="ephemeral", replace_original=False)

@@ -1,0 +1,148 @@
+"""The one gateway every Web API call goes through; implements the domain's IncidentChat port.
+
+Renders domain objects with the Block Kit builders and turns Slack errors into ChatError, so the domain
+never sees a Slack exception. Rate limits are honoured by the client's retry handler (Retry-After).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.blocks.notices import notice_text, render_notice_blocks
+from bot.blocks.summary import render_announcement_blocks, render_summary_blocks, summary_text
+from incidents.errors import ChannelNameTaken, ChatError
+from incidents.model import ChannelRef, Incident
+from incidents.policy import Policy
+from incidents.ports import Clock, Notice
+
+log = logging.getLogger(__name__)
+
+
+async def _call(method: str, pending: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
+    try:
+        response = await pending
+    except SlackApiError as exc:
+        code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
+        log.warning("Slack %s failed: %s", method, code)
+        raise ChatError(code) from exc
+    data = response.data
+    return data if isinstance(data, dict) else {}
+
+
+class SlackGateway:
+    def __init__(self, client: AsyncWebClient, policy: Policy, clock: Clock, bot_user_id: str | None = None) -> None:
+        self.client = client
+        self.policy = policy
+        self.clock = clock
+        self.bot_user_id = bot_user_id
+
+    async def create_channel(self, name: str, *, private: bool) -> ChannelRef:
+        try:
+            data = await _call("conversations.create", self.client.conversations_create(name=name, is_private=private))
+        except ChatError as exc:
+            if exc.code == "name_taken":
+                raise ChannelNameTaken(name) from exc
+            raise
+        channel = data["channel"]
+        return ChannelRef(id=channel["id"], name=channel["name"])
+
+    async def describe_channel(self, channel_id: str, *, topic: str, purpose: str) -> None:
+        await _call("conversations.setTopic", self.client.conversations_setTopic(channel=channel_id, topic=topic))
+        await _call(
+            "conversations.setPurpose", self.client.conversations_setPurpose(channel=channel_id, purpose=purpose)
+        )
+
+    async def invite(self, channel_id: str, user_ids: Sequence[str]) -> None:
+        # One user per call: a single bad id would otherwise fail the whole batch, and we say who failed.
+        failed: dict[str, str] = {}
+        for user_id in user_ids:
+            if user_id == self.bot_user_id:
+                continue
+            try:
+                await _call("conversations.invite", self.client.conversations_invite(channel=channel_id, users=user_id))
+            except ChatError as exc:
+                if exc.code != "already_in_channel":
+                    failed[user_id] = exc.code
+        if failed:
+            codes = sorted(set(failed.values()))
+            raise ChatError(", ".join(codes), users=tuple(failed))
+
+    async def post_summary(self, incident: Incident) -> str:
+        assert incident.channel_id is not None
+        data = await _call(
+            "chat.postMessage",
+            self.client.chat_postMessage(
+                channel=incident.channel_id,
+                text=summary_text(incident, self.policy),
+                blocks=render_summary_blocks(incident, self.policy, self.clock.now()),
+            ),
+        )
+        return str(data["ts"])
+
+    async def pin(self, channel_id: str, ts: str) -> None:
+        try:
+            await _call("pins.add", self.client.pins_add(channel=channel_id, timestamp=ts))
+        except ChatError as exc:
+            if exc.code != "already_pinned":
+                raise
+
+    async def update_summary(self, incident: Incident) -> None:
+        assert incident.channel_id is not None and incident.summary_ts is not None
+        await _call(
+            "chat.update",
+            self.client.chat_update(
+                channel=incident.channel_id,
+                ts=incident.summary_ts,
+                text=summary_text(incident, self.policy),
+                blocks=render_summary_blocks(incident, self.policy, self.clock.now()),
+            ),
+        )
+
+    async def announce(self, channel: str, incident: Incident) -> None:
+        await _call(
+            "chat.postMessage",
+            self.client.chat_postMessage(
+                channel=channel,
+                text=f"{incident.reference} declared: {incident.title}",
+                blocks=render_announcement_blocks(incident, self.policy),
+                unfurl_links=False,
+            ),
+        )
+
+    async def post_notice(self, channel: str, incident: Incident, notice: Notice) -> None:
+        await _call(
+            "chat.postMessage",
+            self.client.chat_postMessage(
+                channel=channel, text=notice_text(incident, notice), blocks=render_notice_blocks(incident, notice)
+            ),
+        )
+
+    async def tell_user(self, user_id: str, text: str, *, channel: str | None = None) -> None:
+        if channel:
+            try:
+                await _call(
+                    "chat.postEphemeral", self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+                )
+                return
+            except ChatError:
+                pass  # not in the channel (yet): a DM still reaches them
+        await _call("chat.postMessage", self.client.chat_postMessage(channel=user_id, text=text))
+
+    async def channel_members(self, channel_id: str) -> set[str]:
+        members: set[str] = set()
+        cursor: str | None = None
+        while True:
+            data = await _call(
+                "conversations.members",
+                self.client.conversations_members(channel=channel_id, limit=200, cursor=cursor),
+            )
+            members.update(data.get("members", []))
+            cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return members

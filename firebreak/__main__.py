@@ -1,0 +1,3 @@
+from firebreak.cli import main
+
+raise SystemExit(main())

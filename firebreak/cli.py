@@ -1,0 +1,92 @@
+"""The `firebreak` command: run, migrate, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from firebreak.runtime import policy_path
+from firebreak.serve import serve
+from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
+from incidents.policy import PolicyError, load_policy
+from storage.database import Database
+from storage.migrate import upgrade
+
+SETUP_HELP = """Firebreak needs a Slack app before it can run.
+
+  1. Go to https://api.slack.com/apps → Create New App → From an app manifest, pick your workspace,
+     and paste manifest.yml from this repository (replace firebreak.example.com with your host).
+  2. Install the app to the workspace.
+  3. Put the tokens in the environment or in a .env file next to the Makefile:
+       SLACK_BOT_TOKEN=xoxb-…        (OAuth & Permissions → Bot User OAuth Token)
+       SLACK_SIGNING_SECRET=…        (Basic Information → App Credentials → Signing Secret)
+       SLACK_APP_TOKEN=xapp-…        (optional, for Socket Mode: Basic Information → App-Level Tokens)
+  4. Run `make run` again. The README walks through it step by step."""
+
+
+def _run(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    settings.check_slack()
+    load_policy(policy_path(settings))  # fail fast, before anything starts
+    _configure_logging(settings)
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+
+    async def go() -> None:
+        database = Database(settings.database_url)
+        try:
+            await upgrade(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(go())
+    print(f"Database is up to date ({settings.database_url.split('@')[-1]}).")
+    return 0
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    path = Path(args.path) if args.path else policy_path(Settings())
+    policy = load_policy(path)
+    print(f"{path or 'built-in defaults'}: OK")
+    print(f"  severities: {', '.join(s.id for s in policy.severity_choices())}")
+    print(f"  statuses:   {', '.join(s.id for s in policy.statuses)}")
+    print(f"  roles:      {', '.join(r.id for r in policy.roles)}")
+    return 0
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.firebreak_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="firebreak", description="Slack-first incident management.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (HTTP on PORT, plus Socket Mode with SLACK_APP_TOKEN)").set_defaults(
+        handler=_run
+    )
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
+    check = commands.add_parser("check-config", help="validate the policy file")
+    check.add_argument("path", nargs="?", help="policy file (default: FIREBREAK_CONFIG or ./firebreak.yml)")
+    check.set_defaults(handler=_check_config)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except MissingSlackTokens:
+        print(SETUP_HELP, file=sys.stderr)
+        return 2
+    except (SettingsError, PolicyError) as exc:
+        print(f"firebreak: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""What every use case needs, wired once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from incidents.policy import Policy
+from incidents.ports import Clock, IncidentChat, UnitOfWorkFactory
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Context:
+    uow: UnitOfWorkFactory
+    chat: IncidentChat
+    clock: Clock
+    policy: Policy

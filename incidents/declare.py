@@ -1,0 +1,229 @@
+"""Declaring an incident: validate, record it in one transaction, then set up its channel."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from incidents.context import Context
+from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
+from incidents.model import CustomerImpact, Incident, TimelineEvent
+from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
+
+TITLE_MAX = 150
+DESCRIPTION_MAX = 3000
+SERVICE_NAME_MAX = 60
+SERVICES_MAX = 20
+
+
+@dataclass(frozen=True)
+class DeclareRequest:
+    title: str
+    severity: str
+    declared_by: str
+    description: str = ""
+    services: list[str] = field(default_factory=list)
+    customer_impact: str = CustomerImpact.UNKNOWN.value
+    commander: str | None = None
+    private: bool = False
+    impact_started_at: datetime | None = None
+    # Identifies one submission (the modal's view id), so a double-clicked submit declares once.
+    declare_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SetupReport:
+    incident: Incident
+    problems: list[str]
+
+
+def validate_declaration(ctx: Context, request: DeclareRequest) -> None:
+    """Raise InvalidInput naming each bad field; nothing is stored when this fails."""
+    errors: dict[str, str] = {}
+    title = request.title.strip()
+    if not title:
+        errors["title"] = "Give the incident a title, e.g. “Checkout API returning 500s”."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
+    if ctx.policy.severity(request.severity) is None:
+        names = ", ".join(s.id for s in ctx.policy.severity_choices())
+        errors["severity"] = f"Pick one of {names}."
+    if len(request.description) > DESCRIPTION_MAX:
+        errors["description"] = f"Keep the description to {DESCRIPTION_MAX} characters."
+    if request.customer_impact not in {c.value for c in CustomerImpact}:
+        errors["customer_impact"] = "Choose yes, no or unknown."
+    bad = [s for s in request.services if not s.strip() or len(s.strip()) > SERVICE_NAME_MAX]
+    if bad:
+        errors["services"] = f"Service names must be 1 to {SERVICE_NAME_MAX} characters."
+    elif len(request.services) > SERVICES_MAX:
+        errors["services"] = f"Name at most {SERVICES_MAX} services."
+    started = request.impact_started_at
+    now = ctx.clock.now()
+    if started is not None and started > now + timedelta(minutes=1):
+        errors["impact_started_at"] = "Impact can't start in the future."
+    elif started is not None and started < now - timedelta(days=365):
+        errors["impact_started_at"] = "That is more than a year ago; check the date."
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _clean_services(services: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in services:
+        cleaned = " ".join(name.split())
+        seen.setdefault(cleaned.lower(), cleaned)
+    return list(seen.values())
+
+
+async def record_declaration(ctx: Context, request: DeclareRequest) -> tuple[Incident, bool]:
+    """Create the incident in one transaction; returns (incident, created). Idempotent on `declare_key`."""
+    validate_declaration(ctx, request)
+    now = ctx.clock.now()
+    severity = ctx.policy.severity(request.severity)
+    assert severity is not None
+    commander = request.commander or request.declared_by
+    try:
+        return await _insert(ctx, request, severity.id, commander, now)
+    except DuplicateDeclaration:
+        # A concurrent duplicate of this very submission won the race; answer with its incident.
+        async with ctx.uow(write=False) as uow:
+            assert request.declare_key is not None
+            existing = await uow.incidents.get_by_declare_key(request.declare_key)
+        if existing is None:
+            raise
+        return existing, False
+
+
+async def _insert(
+    ctx: Context, request: DeclareRequest, severity_id: str, commander: str, now: datetime
+) -> tuple[Incident, bool]:
+    async with ctx.uow() as uow:
+        if request.declare_key:
+            existing = await uow.incidents.get_by_declare_key(request.declare_key)
+            if existing is not None:
+                return existing, False
+        number = await uow.incidents.next_number(now.year)
+        incident = Incident(
+            reference=incident_reference(now.year, number),
+            year=now.year,
+            number=number,
+            title=request.title.strip(),
+            description=request.description.strip(),
+            severity=severity_id,
+            status=ctx.policy.initial_status.id,
+            declared_by=request.declared_by,
+            declared_at=now,
+            services=_clean_services(request.services),
+            customer_impact=CustomerImpact(request.customer_impact),
+            private=request.private,
+            roles={"commander": commander},
+            # A person declaring is a person responding: acknowledged at once. Alert-raised incidents won't be.
+            acknowledged_at=now,
+            impact_started_at=request.impact_started_at or now,
+        )
+        incident = await uow.incidents.add(incident, declare_key=request.declare_key)
+        await uow.incidents.add_members(incident.reference, sorted({request.declared_by, commander}), now)
+        await uow.incidents.add_event(
+            incident.reference,
+            TimelineEvent(
+                kind="declared",
+                at=now,
+                actor=request.declared_by,
+                text=f"Declared {incident.reference} ({severity_id}): {incident.title}",
+                data={"severity": severity_id, "commander": commander, "private": request.private},
+            ),
+        )
+        await uow.commit()
+    return incident, True
+
+
+def _topic(ctx: Context, incident: Incident) -> str:
+    status = ctx.policy.status(incident.status)
+    commander = f" · Commander <@{incident.commander}>" if incident.commander else ""
+    return f"{incident.reference} · {incident.severity} · {status.name if status else incident.status}{commander}"[:250]
+
+
+async def incident_for_submission(ctx: Context, declare_key: str) -> Incident | None:
+    async with ctx.uow(write=False) as uow:
+        return await uow.incidents.get_by_declare_key(declare_key)
+
+
+async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
+    """Open the channel, invite, pin the summary and announce. None when another worker already did.
+
+    Each step is attempted even when an earlier optional one fails, and every failure is reported back, so
+    the incident is always consistent and the declarer knows exactly what did not happen.
+    """
+    async with ctx.uow() as uow:
+        if not await uow.incidents.claim_setup(reference):
+            return None
+        incident = await uow.incidents.get(reference)
+        await uow.commit()
+    assert incident is not None
+    problems: list[str] = []
+
+    base = incident_channel_name(ctx.policy.channels.prefix, incident.reference, incident.title)
+    for name in channel_name_candidates(base):
+        try:
+            channel = await ctx.chat.create_channel(name, private=incident.private)
+            break
+        except ChannelNameTaken:
+            continue
+        except ChatError as exc:
+            problems.append(f"I couldn't create the incident channel ({exc.code}).")
+            break
+    else:
+        problems.append(f"I couldn't create the incident channel: every name like #{base} is taken.")
+    if problems:
+        await _tell_declarer(ctx, incident, problems)
+        return SetupReport(incident, problems)
+
+    incident.channel_id, incident.channel_name = channel.id, channel.name
+    await _save(ctx, incident, TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}"))
+
+    try:
+        purpose = incident.title if not incident.description else f"{incident.title}: {incident.description}"
+        await ctx.chat.describe_channel(channel.id, topic=_topic(ctx, incident), purpose=purpose[:250])
+    except ChatError as exc:
+        problems.append(f"I couldn't set the channel topic and purpose ({exc.code}).")
+
+    invitees = sorted({incident.declared_by, *incident.roles.values()})
+    try:
+        await ctx.chat.invite(channel.id, invitees)
+    except ChatError as exc:
+        mentions = ", ".join(f"<@{u}>" for u in exc.users or invitees)
+        problems.append(f"I couldn't invite {mentions} ({exc.code}); please add them by hand.")
+
+    try:
+        incident.summary_ts = await ctx.chat.post_summary(incident)
+        await _save(ctx, incident, None)
+        await ctx.chat.pin(channel.id, incident.summary_ts)
+    except ChatError as exc:
+        what = "pin" if incident.summary_ts else "post"
+        problems.append(f"I couldn't {what} the incident summary ({exc.code}).")
+
+    announcement = ctx.policy.channels.announcement
+    if announcement and not incident.private:
+        try:
+            await ctx.chat.announce(announcement, incident)
+        except ChatError as exc:
+            problems.append(f"I couldn't announce the incident in {announcement} ({exc.code}).")
+    if problems:
+        await _tell_declarer(ctx, incident, problems)
+    return SetupReport(incident, problems)
+
+
+async def _save(ctx: Context, incident: Incident, event: TimelineEvent | None) -> None:
+    async with ctx.uow() as uow:
+        await uow.incidents.save(incident)
+        if event is not None:
+            await uow.incidents.add_event(incident.reference, event)
+        await uow.commit()
+
+
+async def _tell_declarer(ctx: Context, incident: Incident, problems: list[str]) -> None:
+    text = f"{incident.reference} is declared, but not everything worked:\n" + "\n".join(f"• {p}" for p in problems)
+    # If even this fails there is nowhere left to tell them; the gateway has logged each failure.
+    with contextlib.suppress(ChatError):
+        await ctx.chat.tell_user(incident.declared_by, text, channel=incident.channel_id)

@@ -1,0 +1,35 @@
+"""Reading incidents, filtered to what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from incidents.access import ensure_can_see, is_admin, locate
+from incidents.context import Context
+from incidents.model import Incident, IncidentFilter, TimelineEvent
+
+
+async def list_incidents(ctx: Context, viewer: str, query: IncidentFilter) -> list[Incident]:
+    """Incidents matching `query`, leaving out private ones the viewer is not part of."""
+    async with ctx.uow(write=False) as uow:
+        visible_to = None if is_admin(ctx, viewer) else viewer
+        return await uow.incidents.search(replace(query, visible_to=visible_to))
+
+
+async def show_incident(
+    ctx: Context, viewer: str, *, reference: str | None, channel_id: str | None
+) -> tuple[Incident, list[TimelineEvent]]:
+    async with ctx.uow(write=False) as uow:
+        incident = await locate(uow, reference=reference, channel_id=channel_id)
+        await ensure_can_see(ctx, uow, incident, viewer)
+        return incident, await uow.incidents.events(incident.reference)
+
+
+async def incident_for_channel(ctx: Context, channel_id: str) -> Incident | None:
+    async with ctx.uow(write=False) as uow:
+        return await uow.incidents.get_by_channel(channel_id)
+
+
+async def known_services(ctx: Context) -> list[str]:
+    async with ctx.uow(write=False) as uow:
+        return await uow.incidents.known_services()

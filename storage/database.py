@@ -1,0 +1,71 @@
+"""Engines and sessions. SQLite (the embedded default) gets WAL, foreign keys and one serialised writer.
+
+SQLite allows one writer at a time. Transactions that read first and write later can deadlock each other
+(SQLITE_BUSY without waiting), so writes take the lock up front with BEGIN IMMEDIATE on a dedicated
+one-connection engine, which also queues writers in-process without busy-looping; reads use their own pool
+and, thanks to WAL, never wait for the writer. PostgreSQL needs none of this: one engine serves both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
+    options: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60} if writer else {}
+    engine = create_async_engine(url, **options)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the driver so BEGIN is ours to choose.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        # NORMAL is durable across application crashes in WAL mode; only a power loss can drop the last commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """The engines for one database URL, with a session factory for reads and one for writes."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.write_engine = _sqlite_engine(url, writer=True)
+            self.read_engine = _sqlite_engine(url, writer=False)
+        else:
+            self.write_engine = self.read_engine = create_async_engine(url, pool_pre_ping=True)
+        self.writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self.reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def session(self, *, write: bool) -> AsyncSession:
+        return (self.writer if write else self.reader)()
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query within two seconds."""
+        try:
+            async with asyncio.timeout(2.0), self.read_engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # any failure means "not healthy"; the health endpoint says so
+            return False
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()

@@ -1,0 +1,107 @@
+"""The tables. Alembic migrations in storage/migrations create them; this is what queries are written against."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class IncidentSequence(Base):
+    """The last number handed out per year: INC-<year>-<number> is unique even under concurrent declarations."""
+
+    __tablename__ = "incident_sequences"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class IncidentRow(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int]
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    is_open: Mapped[bool] = mapped_column(Boolean, index=True)
+    customer_impact: Mapped[str] = mapped_column(String(10))
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    declared_by: Mapped[str] = mapped_column(String(32))
+    # The submission that declared it (the modal's view id): unique so a double-clicked submit declares once.
+    declare_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    declared_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    identified_at: Mapped[datetime | None]
+    mitigated_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    impact_started_at: Mapped[datetime | None]
+    impact_ended_at: Mapped[datetime | None]
+    resolution_summary: Mapped[str] = mapped_column(Text, default="")
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    channel_name: Mapped[str | None] = mapped_column(String(80))
+    summary_ts: Mapped[str | None] = mapped_column(String(32))
+    setup_started_at: Mapped[datetime | None]
+
+    services: Mapped[list[IncidentServiceRow]] = relationship(
+        cascade="all, delete-orphan", order_by="IncidentServiceRow.position", lazy="raise"
+    )
+    roles: Mapped[list[RoleAssignmentRow]] = relationship(cascade="all, delete-orphan", lazy="raise")
+
+
+class ServiceRow(Base):
+    """The catalogue of services people have named, offered in the declare modal."""
+
+    __tablename__ = "services"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class IncidentServiceRow(Base):
+    __tablename__ = "incident_services"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    service: Mapped[str] = mapped_column(ForeignKey("services.name"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RoleAssignmentRow(Base):
+    __tablename__ = "incident_roles"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class MemberRow(Base):
+    """People in the incident: invited by Firebreak or seen joining its channel."""
+
+    __tablename__ = "incident_members"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    joined_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+
+
+class TimelineEntryRow(Base):
+    __tablename__ = "timeline_entries"
+    __table_args__ = (Index("ix_timeline_incident_at", "incident_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

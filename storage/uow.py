@@ -1,0 +1,46 @@
+"""The unit of work: one session, one transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.database import Database
+from storage.incident_store import SqlIncidentStore
+
+
+class SqlUnitOfWork:
+    session: AsyncSession
+    incidents: SqlIncidentStore
+
+    def __init__(self, database: Database, *, write: bool) -> None:
+        self._database = database
+        self._write = write
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self._database.session(write=self._write)
+        await self.session.begin()
+        self.incidents = SqlIncidentStore(self.session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # Whatever was not committed explicitly is rolled back: no half-written state.
+        try:
+            if self.session.in_transaction():
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database, write=write)

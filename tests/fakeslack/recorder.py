@@ -1,0 +1,112 @@
+"""Recording of every request the fake answers, waiting on it, and failures queued for the next calls."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class Call:
+    method: str  # e.g. "chat.postMessage"; "response_url" / "upload_url" for posts to those URLs
+    args: dict[str, Any]  # parsed body, JSON-valued arguments decoded
+    ok: bool
+    error: str | None
+    status: int  # HTTP status returned
+    url: str | None = None  # for "response_url" calls: which response URL was posted to
+
+
+@dataclass(frozen=True, slots=True)
+class _Injected:
+    error: str
+    status: int
+    retry_after: int | None = None
+
+
+class CallRecorder:
+    """What FakeSlack records and injects; kept apart from HTTP so recording stays a list append."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._by_method: dict[str, list[Call]] = {}
+        self._injections: dict[str, deque[_Injected]] = {}
+        self._changed = asyncio.Condition()
+        self._waiters = 0
+
+    # -- failure injection -----------------------------------------------------------------------
+    def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
+        """The next `times` calls to `method` answer {"ok": false, "error": error} (HTTP 200) untouched."""
+        status = 404 if method == "response_url" else 200
+        self._injections.setdefault(method, deque()).extend([_Injected(error, status)] * times)
+
+    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        """The next `times` calls to `method` get HTTP 429 with a Retry-After header."""
+        injected = _Injected("ratelimited", 429, retry_after)
+        self._injections.setdefault(method, deque()).extend([injected] * times)
+
+    def _take_injection(self, method: str) -> _Injected | None:
+        queue = self._injections.get(method)
+        return queue.popleft() if queue else None
+
+    # -- recording -------------------------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        return list(self._by_method.get(method, ()))
+
+    def clear_calls(self) -> None:
+        self.calls.clear()
+        self._by_method.clear()
+
+    async def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        self._by_method.setdefault(call.method, []).append(call)
+        if self._waiters:  # skip the lock entirely when nobody waits (the benchmark case)
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def wait_for(
+        self,
+        method: str,
+        *,
+        count: int = 1,
+        where: Callable[[Call], bool] | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the documented test-facing signature
+    ) -> list[Call]:
+        """The first `count` calls to `method` (matching `where`), waiting for them as they are recorded."""
+        matched: list[Call] = []
+        scanned = 0
+
+        def enough() -> bool:
+            nonlocal scanned
+            bucket = self._by_method.get(method, [])
+            if scanned > len(bucket):  # clear_calls() ran meanwhile
+                scanned = 0
+            for call in bucket[scanned:]:
+                if where is None or where(call):
+                    matched.append(call)
+            scanned = len(bucket)
+            return len(matched) >= count
+
+        self._waiters += 1
+        try:
+            async with self._changed, asyncio.timeout(timeout):
+                await self._changed.wait_for(enough)
+        except TimeoutError:
+            raise AssertionError(self._timeout_report(method, count, len(matched), timeout)) from None
+        finally:
+            self._waiters -= 1
+        return matched[:count]
+
+    def _timeout_report(self, method: str, count: int, got: int, timeout: float) -> str:
+        lines = [f"waited {timeout}s for {count} matching call(s) to {method}, saw {got}. Calls so far:"]
+        shown = self.calls[-50:]
+        if len(self.calls) > len(shown):
+            lines.append(f"  ... {len(self.calls) - len(shown)} earlier calls omitted")
+        for call in shown:
+            args = json.dumps(call.args, default=str)
+            args = args if len(args) <= 200 else args[:197] + "..."
+            lines.append(f"  {call.method} status={call.status} ok={call.ok} error={call.error} args={args}")
+        return "\n".join(lines) if shown else lines[0] + " none"
