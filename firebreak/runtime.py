@@ -12,15 +12,12 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_bolt_app
 from bot.lazy import TrackedLazyListenerRunner
 from bot.server import build_web_app
+from bot.slack_client import web_client
 from bot.slack_gateway import SlackGateway
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.context import Context, SystemClock
@@ -50,19 +47,6 @@ class Runtime:
     bolt: AsyncApp
     lazy: TrackedLazyListenerRunner
     web_app: web.Application
-
-
-def web_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
-    """One client on one shared aiohttp session; 429s wait for Retry-After, dropped connections retry."""
-    return AsyncWebClient(
-        token=settings.bot_token,
-        base_url=settings.slack_api_url,
-        session=session,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
-        ],
-    )
 
 
 async def bot_user_id(client: AsyncWebClient) -> str | None:
@@ -96,7 +80,7 @@ async def runtime(
     try:
         if migrate:
             await upgrade(database)
-        client = web_client(settings, session)
+        client = web_client(token=settings.bot_token, base_url=settings.slack_api_url, session=session)
         gateway = SlackGateway(client, policy, clock, await bot_user_id(client))
         ctx = Context(uow=SqlUnitOfWorkFactory(database), chat=gateway, clock=clock, policy=policy)
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None

@@ -447,7 +447,7 @@ async def test_latency_is_added_per_call() -> None:
         client = AsyncWebClient(token="xoxb-test-token", base_url=slow.base_url, session=session)
         started = time.perf_counter()
         await client.auth_test()
-        assert time.perf_counter() - started >= 0.05
+        assert time.perf_counter() - started >= 0.045  # asyncio may wake a clock tick early
 
 
 # -- signed requests -------------------------------------------------------------------------------

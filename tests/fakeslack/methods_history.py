@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import ApiError, Handler, Request, arg_bool, arg_str, channel_arg, paginate
-from .render import channel_json, message_json
+from .render import channel_json, message_json, threads_of
 from .state import Message, Workspace, parse_ts
 
 CHANNEL_TYPES = frozenset({"public_channel", "private_channel", "im", "mpim"})
@@ -48,9 +48,10 @@ def history(ws: Workspace, req: Request) -> dict[str, Any]:
     top_level = [m for m in channel.messages if not m.is_reply]
     top_level.sort(key=lambda m: parse_ts(m.ts), reverse=True)
     page, next_cursor = paginate(_window(req, top_level), req.args)
+    threads = threads_of(channel)
     return {
         "ok": True,
-        "messages": [message_json(ws, m, channel) for m in page],
+        "messages": [message_json(ws, m, channel, threads) for m in page],
         "has_more": bool(next_cursor),
         "pin_count": len(channel.pins),
         "response_metadata": {"next_cursor": next_cursor},
@@ -63,13 +64,13 @@ def replies(ws: Workspace, req: Request) -> dict[str, Any]:
     parent = channel.find_message(thread_ts) if thread_ts else None
     if parent is None:
         raise ApiError("thread_not_found")
-    thread = [m for m in channel.messages if m.thread_ts == thread_ts and m.is_reply]
-    thread.sort(key=lambda m: parse_ts(m.ts))
+    threads = threads_of(channel)
+    thread = sorted(threads.get(thread_ts, []), key=lambda m: parse_ts(m.ts))
     # The parent always leads, oldest reply next, as Slack returns a thread.
     page, next_cursor = paginate([parent, *_window(req, thread)], req.args)
     return {
         "ok": True,
-        "messages": [message_json(ws, m, channel) for m in page],
+        "messages": [message_json(ws, m, channel, threads) for m in page],
         "has_more": bool(next_cursor),
         "response_metadata": {"next_cursor": next_cursor},
     }

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from .api import ApiError, Handler, Request, arg_str, channel_arg, message_arg
-from .render import PERMALINK_ROOT, message_json, user_json
+from .render import PERMALINK_ROOT, message_json, threads_of, user_json
 from .state import Bookmark, Channel, Message, Workspace
 
 
@@ -72,6 +72,7 @@ def pins_remove(ws: Workspace, req: Request) -> dict[str, Any]:
 def pins_list(ws: Workspace, req: Request) -> dict[str, Any]:
     channel = channel_arg(ws, req.args)
     items = []
+    threads = threads_of(channel)
     for message in channel.messages:
         if message.ts in channel.pins:
             items.append(
@@ -80,7 +81,7 @@ def pins_list(ws: Workspace, req: Request) -> dict[str, Any]:
                     "created": int(time.time()),
                     "created_by": ws.bot_user_id,
                     "channel": channel.id,
-                    "message": message_json(ws, message, channel),
+                    "message": message_json(ws, message, channel, threads),
                 }
             )
     return {"ok": True, "items": items}

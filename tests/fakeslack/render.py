@@ -45,7 +45,21 @@ def channel_json(ws: Workspace, channel: Channel, *, num_members: bool = False) 
     return body
 
 
-def message_json(ws: Workspace, message: Message, channel: Channel | None = None) -> dict[str, Any]:
+def threads_of(channel: Channel) -> dict[str, list[Message]]:
+    """Replies per parent ts, in one pass, so rendering a page of history stays linear."""
+    threads: dict[str, list[Message]] = {}
+    for message in channel.messages:
+        if message.is_reply and message.thread_ts:
+            threads.setdefault(message.thread_ts, []).append(message)
+    return threads
+
+
+def message_json(
+    ws: Workspace,
+    message: Message,
+    channel: Channel | None = None,
+    threads: dict[str, list[Message]] | None = None,
+) -> dict[str, Any]:
     body: dict[str, Any] = {"type": "message", "user": message.user, "text": message.text, "ts": message.ts}
     body["team"] = ws.team_id
     if message.bot_id:
@@ -72,7 +86,7 @@ def message_json(ws: Workspace, message: Message, channel: Channel | None = None
         if message.ts in channel.pins:
             body["pinned_to"] = [channel.id]
         if not message.is_reply:
-            replies = [m for m in channel.messages if m.thread_ts == message.ts and m.is_reply]
+            replies = (threads_of(channel) if threads is None else threads).get(message.ts, [])
             if replies:
                 body["thread_ts"] = message.ts
                 body["reply_count"] = len(replies)

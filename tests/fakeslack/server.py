@@ -174,9 +174,10 @@ class FakeSlack(CallRecorder):
         return self.workspace.channel_by_name(name)
 
     def new_response_url(self) -> str:
+        """A URL on this server; JSON posted to it is recorded as Call(method="response_url")."""
         key = f"R{next(self._response_counter):06d}{secrets.token_hex(4)}"
         self._response_keys.add(key)
-        return f"{self.workspace.server_root or 'http://unstarted/'}response/{key}"
+        return f"{self.base_url.removesuffix('api/')}response/{key}"
 
     def new_trigger_id(self, user_id: str | None = None) -> str:
         """A Slack-shaped trigger; views opened with it are recorded as that user's."""

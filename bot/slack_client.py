@@ -1,0 +1,41 @@
+"""The Web API client: one instance on one shared aiohttp session for the whole process."""
+
+from __future__ import annotations
+
+import copyreg
+
+import aiohttp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+
+def _share_when_copied(_session: aiohttp.ClientSession) -> str:
+    # For copy.deepcopy, a reducer that returns a string means "this object is a singleton: reuse it".
+    return "shared aiohttp session"
+
+
+def allow_session_sharing() -> None:
+    """Let Bolt's lazy listeners share the session instead of failing to copy it.
+
+    Bolt builds a client per request around the app client's session, then deep-copies the request for each
+    lazy listener. A ClientSession cannot be copied (and should not be: sharing its connection pool is the
+    point), and aiohttp forbids subclassing it, so copies are told to share it. Idempotent.
+    """
+    copyreg.pickle(aiohttp.ClientSession, _share_when_copied)
+
+
+def web_client(*, token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
+    """429s wait for Retry-After before retrying; dropped connections are retried too."""
+    allow_session_sharing()
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        session=session,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+        ],
+    )
