@@ -36,7 +36,8 @@ def slugify(text: str) -> str:
 
 def incident_channel_name(prefix: str, reference: str, title: str) -> str:
     """`inc-2026-0042-checkout-api-500s`: reference first so the channel sorts and is findable by ID."""
-    base = slugify(f"{prefix}-{reference}")
+    parsed = parse_reference(reference)
+    base = slugify(f"{prefix}-{parsed[0]}-{parsed[1]:04d}" if parsed else f"{prefix}-{reference}")
     slug = slugify(title)
     if not slug:
         return base[:CHANNEL_NAME_MAX]
