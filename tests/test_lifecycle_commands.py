@@ -173,8 +173,13 @@ async def test_resolve_modal_then_reopen(bot: BotClient, slack: FakeSlack, clock
 
 async def test_summary_buttons_open_forms(bot: BotClient) -> None:
     incident = await bot.declare()
-    for action_id, callback_id in (("summary_update", "stakeholder_update"), ("summary_severity", "change_severity"),
-                                   ("summary_role", "assign_role"), ("summary_resolve", "resolve_incident")):  # fmt: skip
+    forms = (
+        ("summary_update", "stakeholder_update"),
+        ("summary_severity", "change_severity"),
+        ("summary_role", "assign_role"),
+        ("summary_resolve", "resolve_incident"),
+    )
+    for action_id, callback_id in forms:
         reply = await bot.click(action_id, incident.reference, channel=incident.channel_id)
         assert reply.status == 200
         assert bot.last_view(callback_id)["private_metadata"] == incident.reference
