@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from firebreak.runtime import policy_path
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
@@ -52,7 +54,7 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> int:
-    path = Path(args.path) if args.path else policy_path(Settings())
+    path = Path(args.path) if args.path else policy_path(load_settings())
     policy = load_policy(path)
     print(f"{path or 'built-in defaults'}: OK")
     print(f"  severities: {', '.join(s.id for s in policy.severity_choices())}")
@@ -83,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (SettingsError, PolicyError) as exc:
         print(f"firebreak: {exc}", file=sys.stderr)
+        return 2
+    except (OperationalError, InterfaceError, OSError) as exc:
+        # Not a traceback: the operator needs to know which setting to look at.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(f"firebreak: cannot open the database at DATABASE_URL ({reason}).", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

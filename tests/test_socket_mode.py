@@ -1,0 +1,131 @@
+"""Socket Mode: with SLACK_APP_TOKEN the bot also takes requests over Slack's websocket, beside HTTP on PORT."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from firebreak.serve import serve
+from tests.conftest import make_settings
+from tests.fakeslack import FakeSlack
+from tests.harness import SIGNING_SECRET, serve_app
+
+APP_TOKEN = "xapp-1-A0TEST-1-socketmode"
+WAIT = 10  # seconds; a bound on real conditions, never a pause
+
+
+@dataclass
+class SlackSocket:
+    """Slack's side of the websocket: records the connection and every text frame the bot sends."""
+
+    connected: asyncio.Future[web.WebSocketResponse] = field(default_factory=asyncio.Future)
+    received: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()  # answers the client's pings itself (autoping)
+        await ws.prepare(request)
+        if not self.connected.done():
+            self.connected.set_result(ws)
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                self.received.put_nowait(json.loads(message.data))
+        return ws
+
+    async def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """Send one envelope and return the bot's acknowledgement of it."""
+        ws = self.connected.result()
+        await ws.send_json(envelope)
+        async with asyncio.timeout(WAIT):
+            reply = await self.received.get()
+        assert reply.get("envelope_id") == envelope["envelope_id"], reply
+        return reply
+
+
+@pytest.fixture
+async def slack_socket(slack: FakeSlack) -> AsyncIterator[SlackSocket]:
+    server = SlackSocket()
+    app = web.Application()
+    app.router.add_get("/link", server.handle)
+    runner, url = await serve_app(app)
+    slack.socket_mode_url = url.replace("http://", "ws://") + "link"
+    try:
+        yield server
+    finally:
+        await runner.cleanup()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def slash_command_envelope(envelope_id: str, text: str, response_url: str) -> dict[str, Any]:
+    payload = {
+        "token": "unused", "team_id": "T0TEST", "team_domain": "fake-team", "channel_id": "CGENERAL",
+        "channel_name": "general", "user_id": "UALICE", "user_name": "alice", "command": "/incident",
+        "text": text, "api_app_id": "A0TEST", "is_enterprise_install": "false", "response_url": response_url,
+        "trigger_id": "1234.5678.abcdef",
+    }  # fmt: skip
+    return {"envelope_id": envelope_id, "type": "slash_commands", "accepts_response_payload": True, "payload": payload}
+
+
+def events_api_envelope(envelope_id: str, event: dict[str, Any]) -> dict[str, Any]:
+    payload = {
+        "token": "unused", "team_id": "T0TEST", "api_app_id": "A0TEST", "event": event, "type": "event_callback",
+        "event_id": "Ev0SOCKET1", "event_time": int(time.time()),
+        "authorizations": [{"enterprise_id": None, "team_id": "T0TEST", "user_id": "UBOT", "is_bot": True,
+                            "is_enterprise_install": False}],
+    }  # fmt: skip
+    return {"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False,
+            "retry_attempt": 0, "retry_reason": "", "payload": payload}  # fmt: skip
+
+
+@pytest.mark.parametrize("signing_secret", [SIGNING_SECRET, None], ids=["http-and-socket", "socket-only"])
+async def test_the_bot_serves_socket_mode_and_healthz_then_stops_cleanly(
+    slack: FakeSlack, slack_socket: SlackSocket, database_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, signing_secret: str | None,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # built-in policy, whatever firebreak.yml the repository holds
+    port = free_port()
+    settings = make_settings(slack, database_url, slack_app_token=APP_TOKEN, slack_signing_secret=signing_secret,
+                             port=port)  # fmt: skip
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(settings, stop=stop))
+    try:
+        async with asyncio.timeout(WAIT):
+            ws = await asyncio.shield(slack_socket.connected)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
+                            "connection_info": {"app_id": "A0TEST"}})  # fmt: skip
+
+        command = await slack_socket.send(slash_command_envelope("env-command-1", "help", slack.new_response_url()))
+        joined = {"type": "member_joined_channel", "user": "UBOB", "channel": "CGENERAL", "channel_type": "C",
+                  "team": "T0TEST", "event_ts": f"{time.time():.6f}"}  # fmt: skip
+        event = await slack_socket.send(events_api_envelope("env-event-1", joined))
+
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+            health_status, health = resp.status, await resp.json()
+            assert not serving.done()
+    finally:
+        stop.set()
+        async with asyncio.timeout(WAIT):
+            await serving
+
+    assert "/incident" in command["payload"]["text"]
+    assert event == {"envelope_id": "env-event-1"}
+    assert (health_status, health["status"]) == (200, "ok")
+    opened = slack.calls_to("apps.connections.open")
+    # The fake answers ok only to an xapp- token (a bot token gets not_allowed_token_type).
+    assert [(call.ok, call.error) for call in opened] == [(True, None)]
+    assert serving.exception() is None
