@@ -7,16 +7,18 @@ import logging
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_events import BotIdentity
 from bot.lazy import TrackedLazyListenerRunner
 from bot.listeners.actions import register_actions
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
 from bot.listeners.views import register_views
+from incidents.capture import CaptureService
 from incidents.context import Context
 
 
 def build_bolt_app(
-    ctx: Context, client: AsyncWebClient, *, signing_secret: str | None
+    ctx: Context, client: AsyncWebClient, *, signing_secret: str | None, capture: CaptureService, me: BotIdentity
 ) -> tuple[AsyncApp, TrackedLazyListenerRunner]:
     """The Bolt app on `client`, acking before any slow work (process_before_response) with tracked lazies."""
     app = AsyncApp(
@@ -33,5 +35,5 @@ def build_bolt_app(
     register_commands(app, ctx)
     register_views(app, ctx)
     register_actions(app, ctx)
-    register_events(app, ctx)
+    register_events(app, ctx, capture, me)
     return app, runner

@@ -15,14 +15,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_bolt_app
+from bot.capture_events import BotIdentity
+from bot.capture_route import CaptureRoute
 from bot.lazy import TrackedLazyListenerRunner
 from bot.server import build_web_app
 from bot.slack_client import web_client
 from bot.slack_gateway import SlackGateway
 from firebreak.settings import HINTS, Settings, SettingsError
+from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
 from incidents.policy import Policy, load_policy
 from incidents.ports import Clock
+from storage.capture_writer import GroupCommitWriter
+from storage.channels import incident_channels, incident_id_for_channel
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
@@ -47,10 +52,11 @@ class Runtime:
     bolt: AsyncApp
     lazy: TrackedLazyListenerRunner
     web_app: web.Application
+    writer: GroupCommitWriter
 
 
-async def bot_user_id(client: AsyncWebClient) -> str | None:
-    """Who the bot is (so it never invites itself). A rejected token stops start-up; an outage does not."""
+async def bot_identity(client: AsyncWebClient) -> BotIdentity:
+    """Who the bot is (so it never invites or records itself). A rejected token stops start-up; an outage does not."""
     try:
         identity = await client.auth_test()
     except SlackApiError as exc:
@@ -60,12 +66,11 @@ async def bot_user_id(client: AsyncWebClient) -> str | None:
                 f"SLACK_BOT_TOKEN was rejected by Slack ({code}): {HINTS['SLACK_BOT_TOKEN']}."
             ) from None
         log.warning("auth.test failed (%s); continuing", code)
-        return None
+        return BotIdentity()
     except aiohttp.ClientError as exc:
         log.warning("Slack is unreachable at start-up (%s); continuing", exc)
-        return None
-    user_id = identity.get("user_id")
-    return str(user_id) if user_id else None
+        return BotIdentity()
+    return BotIdentity(user_id=identity.get("user_id") or None, bot_id=identity.get("bot_id") or None)
 
 
 @asynccontextmanager
@@ -76,17 +81,27 @@ async def runtime(
     policy = policy if policy is not None else load_policy(policy_path(settings))
     clock = clock or SystemClock()
     database = Database(settings.database_url)
+    writer = GroupCommitWriter(database, clock)
     session = aiohttp.ClientSession()
     try:
         if migrate:
             await upgrade(database)
         client = web_client(token=settings.bot_token, base_url=settings.slack_api_url, session=session)
-        gateway = SlackGateway(client, policy, clock, await bot_user_id(client))
-        ctx = Context(uow=SqlUnitOfWorkFactory(database), chat=gateway, clock=clock, policy=policy)
+        me = await bot_identity(client)
+        gateway = SlackGateway(client, policy, clock, me.user_id)
+        uow = SqlUnitOfWorkFactory(database)
+        index = IncidentChannelIndex(lambda channel: incident_id_for_channel(uow, channel))
+        for channel_id, incident_id in await incident_channels(uow):
+            index.add(channel_id, incident_id)
+        writer.start()
+        capture = CaptureService(index, writer)
+        ctx = Context(uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture)
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-        bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret)
-        web_app = build_web_app(bolt if secret else None, database.ping)
-        yield Runtime(settings, database, ctx, client, bolt, lazy, web_app)
+        bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me)
+        route = CaptureRoute(capture, policy, secret, me) if secret else None
+        web_app = build_web_app(bolt if secret else None, database.ping, route)
+        yield Runtime(settings, database, ctx, client, bolt, lazy, web_app, writer)
     finally:
+        await writer.stop()
         await session.close()
         await database.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from incidents.capture import CaptureService
 from incidents.policy import Policy
 from incidents.ports import Clock, IncidentChat, UnitOfWorkFactory
 
@@ -20,3 +21,5 @@ class Context:
     chat: IncidentChat
     clock: Clock
     policy: Policy
+    # Where captured timeline items go (None in tests of use cases that capture nothing).
+    capture: CaptureService | None = None

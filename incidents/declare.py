@@ -180,6 +180,8 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
         return SetupReport(incident, problems)
 
     incident.channel_id, incident.channel_name = channel.id, channel.name
+    if ctx.capture is not None and incident.id is not None:
+        ctx.capture.index.add(channel.id, incident.id)
     await _save(ctx, incident, TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}"))
 
     try:

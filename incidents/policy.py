@@ -112,6 +112,13 @@ def _default_roles() -> list[Role]:
     ]
 
 
+class TimelinePolicy(_Strict):
+    # Reactions that flag a message as a key event (emoji names without colons); removing them unflags it.
+    highlight_emoji: list[str] = Field(default_factory=lambda: ["pushpin"])
+    # Pinning a message in the incident channel flags it too.
+    flag_pins: bool = True
+
+
 class Policy(_Strict):
     severities: list[Severity] = Field(default_factory=_default_severities, min_length=1)
     triage: Severity = Field(default_factory=_default_triage)
@@ -119,6 +126,7 @@ class Policy(_Strict):
     roles: list[Role] = Field(default_factory=_default_roles, min_length=1)
     channels: Channels = Field(default_factory=Channels)
     admins: list[str] = Field(default_factory=list)
+    timeline: TimelinePolicy = Field(default_factory=TimelinePolicy)
     reopen_status: str | None = None
 
     @field_validator("severities", "statuses", "roles")

@@ -27,8 +27,12 @@ from storage.tables import (
 
 
 class SqlIncidentStore:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, lock_rows: bool = False) -> None:
         self.session = session
+        # In a write unit of work, reading an incident starts a read-modify-write: lock its row so concurrent
+        # changes to one incident run one after another. SQLite's BEGIN IMMEDIATE already serialises writers;
+        # PostgreSQL's plain SELECT would let two changes read the same state and the later save undo the other.
+        self._lock_rows = lock_rows
 
     def _insert(self, table: Any) -> Any:
         # Both dialects spell upserts the same way, but each has its own construct.
@@ -38,8 +42,12 @@ class SqlIncidentStore:
     def _select(self) -> Select[IncidentRow]:
         return select(IncidentRow).options(selectinload(IncidentRow.services), selectinload(IncidentRow.roles))
 
+    def _select_one(self) -> Select[IncidentRow]:
+        stmt = self._select()
+        return stmt.with_for_update() if self._lock_rows else stmt
+
     async def _row(self, reference: str) -> IncidentRow | None:
-        return (await self.session.scalars(self._select().where(IncidentRow.reference == reference))).first()
+        return (await self.session.scalars(self._select_one().where(IncidentRow.reference == reference))).first()
 
     async def _id(self, reference: str) -> int:
         found = await self.session.scalar(select(IncidentRow.id).where(IncidentRow.reference == reference))
@@ -84,14 +92,14 @@ class SqlIncidentStore:
         return to_domain(row) if row else None
 
     async def get_by_channel(self, channel_id: str) -> Incident | None:
-        row = (await self.session.scalars(self._select().where(IncidentRow.channel_id == channel_id))).first()
+        row = (await self.session.scalars(self._select_one().where(IncidentRow.channel_id == channel_id))).first()
         return to_domain(row) if row else None
 
     async def is_incident_channel(self, channel_id: str) -> bool:
         return bool(await self.session.scalar(select(exists().where(IncidentRow.channel_id == channel_id))))
 
     async def get_by_declare_key(self, declare_key: str) -> Incident | None:
-        row = (await self.session.scalars(self._select().where(IncidentRow.declare_key == declare_key))).first()
+        row = (await self.session.scalars(self._select_one().where(IncidentRow.declare_key == declare_key))).first()
         return to_domain(row) if row else None
 
     async def claim_setup(self, reference: str) -> bool:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
 
 
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        list[dict[str, str]]: JSON,
+    }
 
 
 class IncidentSequence(Base):
@@ -95,13 +100,38 @@ class MemberRow(Base):
 
 
 class TimelineEntryRow(Base):
+    """One timeline entry: a captured message, a system change, or a manual note."""
+
     __tablename__ = "timeline_entries"
-    __table_args__ = (Index("ix_timeline_incident_at", "incident_id", "at"),)
+    __table_args__ = (
+        Index("ix_timeline_incident_at", "incident_id", "at"),
+        # A message is recorded once per incident, whether it arrives live, retried or by backfill.
+        UniqueConstraint("incident_id", "message_ts", name="uq_timeline_message"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(10), default="system", server_default="system")
     actor: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What flags it, e.g. "pin" or "reaction:pushpin:U1": removing one flag leaves the entry flagged by the others.
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    deleted_at: Mapped[datetime | None]
+    edits: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list, server_default="[]")
+    files: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list, server_default="[]")
+    links: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    permalink: Mapped[str | None] = mapped_column(String(500))
+
+
+class ProcessedEventRow(Base):
+    """Events API deliveries already stored: Slack retries a delivery with the same event_id."""
+
+    __tablename__ = "processed_events"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime]

@@ -21,7 +21,7 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._database.session(write=self._write)
         await self.session.begin()
-        self.incidents = SqlIncidentStore(self.session)
+        self.incidents = SqlIncidentStore(self.session, lock_rows=self._write)
         return self
 
     async def __aexit__(

@@ -1,4 +1,7 @@
-"""Events API: channel membership (who may change an incident) and the App Home tab."""
+"""Events API through Bolt: capture events arriving over Socket Mode, and the App Home tab.
+
+Over HTTP, capture events take the lean path (bot/capture_route.py) and never reach these listeners.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +10,23 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_events import CAPTURE_EVENTS, BotIdentity, captures_from_event
 from bot.views.home import render_home
+from incidents.capture import CaptureService
 from incidents.context import Context
-from incidents.membership import member_joined, member_left
 from incidents.model import IncidentFilter
 from incidents.queries import list_incidents
 
 
-def register_events(app: AsyncApp, ctx: Context) -> None:
-    @app.event("member_joined_channel")
-    async def on_join(event: dict[str, Any]) -> None:
-        await member_joined(ctx, event["channel"], event["user"])
+def register_events(app: AsyncApp, ctx: Context, capture: CaptureService, me: BotIdentity) -> None:
+    async def on_capture_event(body: dict[str, Any], event: dict[str, Any]) -> None:
+        timeline = ctx.policy.timeline
+        for item in captures_from_event(event, event_id=body.get("event_id"), me=me,
+                                        highlight=timeline.highlight_emoji, flag_pins=timeline.flag_pins):  # fmt: skip
+            await capture.capture(item)
 
-    @app.event("member_left_channel")
-    async def on_leave(event: dict[str, Any]) -> None:
-        await member_left(ctx, event["channel"], event["user"])
+    for event_type in sorted(CAPTURE_EVENTS):
+        app.event(event_type)(on_capture_event)
 
     @app.event("app_home_opened")
     async def on_home(event: dict[str, Any], client: AsyncWebClient) -> None:
