@@ -12,11 +12,18 @@ from incidents.timeline import ChatMessage, FileRef, ts_to_datetime
 
 # Event types the capture path owns (message covers message.channels and message.groups).
 CAPTURE_EVENTS = frozenset(
-    {"message", "reaction_added", "reaction_removed", "pin_added", "pin_removed", "member_joined_channel",
-     "member_left_channel"}
-)  # fmt: skip
+    {
+        "message",
+        "reaction_added",
+        "reaction_removed",
+        "pin_added",
+        "pin_removed",
+        "member_joined_channel",
+        "member_left_channel",
+    }
+)
 # Message subtypes that are something someone said (or an integration posted).
-_SAID = {None, "bot_message", "file_share", "thread_broadcast", "me_message"}
+SAID_SUBTYPES = frozenset({None, "bot_message", "file_share", "thread_broadcast", "me_message"})
 _LINK = re.compile(r"<(https?://[^|>]+)(?:\|[^>]*)?>")
 
 
@@ -35,11 +42,14 @@ class BotIdentity:
 def chat_message(channel_id: str, message: dict[str, Any]) -> ChatMessage:
     text = str(message.get("text") or "")
     files = tuple(
-        FileRef(name=str(f.get("name") or f.get("title") or ""), filetype=str(f.get("filetype") or ""),
-                permalink=str(f.get("permalink") or ""))
+        FileRef(
+            name=str(f.get("name") or f.get("title") or ""),
+            filetype=str(f.get("filetype") or ""),
+            permalink=str(f.get("permalink") or ""),
+        )
         for f in message.get("files") or []
         if isinstance(f, dict)
-    )  # fmt: skip
+    )
     return ChatMessage(
         channel_id=channel_id,
         ts=str(message["ts"]),
@@ -67,8 +77,17 @@ def captures_from_event(
         if item.get("type") != "message" or event.get("reaction") not in set(highlight):
             return []
         flag = CaptureKind.FLAG if kind == "reaction_added" else CaptureKind.UNFLAG
-        return [Capture(flag, str(item.get("channel")), at, event_id, ts=str(item.get("ts")),
-                        user=event.get("user"), flag=f"reaction:{event['reaction']}:{event.get('user')}")]  # fmt: skip
+        return [
+            Capture(
+                flag,
+                str(item.get("channel")),
+                at,
+                event_id,
+                ts=str(item.get("ts")),
+                user=event.get("user"),
+                flag=f"reaction:{event['reaction']}:{event.get('user')}",
+            )
+        ]
     if kind in ("pin_added", "pin_removed") and flag_pins:
         item = event.get("item") or {}
         ts = (item.get("message") or {}).get("ts")
@@ -87,7 +106,7 @@ def captures_from_event(
 
 def _message(event: dict[str, Any], *, event_id: str | None, me: BotIdentity, at: Any) -> list[Capture]:
     channel, subtype = str(event.get("channel")), event.get("subtype")
-    if subtype in _SAID:
+    if subtype in SAID_SUBTYPES:
         if me.is_me(event) or "ts" not in event:
             return []
         return [Capture(CaptureKind.MESSAGE, channel, at, event_id, message=chat_message(channel, event))]

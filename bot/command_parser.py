@@ -9,8 +9,18 @@ from dataclasses import dataclass, field
 from incidents.naming import normalise_reference
 
 SUBCOMMANDS = (
-    "declare", "status", "severity", "update", "role", "roles", "resolve", "reopen", "list", "show", "help",
-)  # fmt: skip
+    "declare",
+    "status",
+    "severity",
+    "update",
+    "role",
+    "roles",
+    "resolve",
+    "reopen",
+    "list",
+    "show",
+    "help",
+)
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _BARE_USER = re.compile(r"^[UW][A-Z0-9]{6,}$")
 

@@ -16,6 +16,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.blocks.notices import notice_text, render_notice_blocks
 from bot.blocks.summary import render_announcement_blocks, render_summary_blocks, summary_text
+from bot.slack_reading import SlackReader
 from incidents.errors import ChannelNameTaken, ChatError
 from incidents.model import ChannelRef, Incident
 from incidents.policy import Policy
@@ -41,6 +42,9 @@ class SlackGateway:
         self.policy = policy
         self.clock = clock
         self.bot_user_id = bot_user_id
+        reader = SlackReader(client, _call)
+        self.history, self.replies, self.user_names = reader.history, reader.replies, reader.user_names
+        self.user_timezone, self.permalink, self.upload = reader.user_timezone, reader.permalink, reader.upload
 
     async def create_channel(self, name: str, *, private: bool) -> ChannelRef:
         try:

@@ -59,10 +59,13 @@ def incident_list(incidents: list[Incident], policy: Policy, now: datetime, *, o
 def incident_details(incident: Incident, events: list[TimelineEvent], policy: Policy, now: datetime) -> str:
     lines = [incident_line(incident, policy, now)]
     for label, at in (
-        ("Declared", incident.declared_at), ("Acknowledged", incident.acknowledged_at),
-        ("Identified", incident.identified_at), ("Mitigated", incident.mitigated_at),
-        ("Resolved", incident.resolved_at), ("Closed", incident.closed_at),
-    ):  # fmt: skip
+        ("Declared", incident.declared_at),
+        ("Acknowledged", incident.acknowledged_at),
+        ("Identified", incident.identified_at),
+        ("Mitigated", incident.mitigated_at),
+        ("Resolved", incident.resolved_at),
+        ("Closed", incident.closed_at),
+    ):
         if at is not None:
             lines.append(f"{label}: {when(at)}")
     lines.append(roles_text(incident, policy))

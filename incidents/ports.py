@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from incidents.model import ChannelRef, Incident, IncidentFilter, TimelineEvent
+from incidents.timeline import ChatMessage, TimelineEntry
 
 
 class Clock(Protocol):
@@ -39,9 +40,31 @@ class IncidentStore(Protocol):
     async def known_services(self) -> list[str]: ...
 
 
+class TimelineStore(Protocol):
+    """Reading the timeline, and the entries people write by hand (notes)."""
+
+    async def entries(self, incident_id: int, *, include_deleted: bool = False) -> list[TimelineEntry]: ...
+    async def entry(self, incident_id: int, entry_id: int) -> TimelineEntry | None: ...
+    async def add_manual(
+        self, incident_id: int, *, at: datetime, actor: str, text: str, kind: str = "note", data: dict[str, Any]
+    ) -> int: ...
+    async def update_manual(
+        self, incident_id: int, entry_id: int, *, text: str | None, at: datetime | None
+    ) -> None: ...
+    async def delete_manual(self, incident_id: int, entry_id: int, at: datetime) -> None: ...
+    async def flag(self, incident_id: int, message_ts: str, flag: str) -> bool:
+        """Flag a captured message; False when there is no such message."""
+        ...
+
+    async def last_message_ts(self, incident_id: int) -> str | None: ...
+    async def thread_parents(self, incident_id: int) -> list[str]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def incidents(self) -> IncidentStore: ...
+    @property
+    def timeline(self) -> TimelineStore: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(
@@ -84,3 +107,18 @@ class IncidentChat(Protocol):
         ...
 
     async def channel_members(self, channel_id: str) -> set[str]: ...
+
+    # Reading back what was said, for backfill after downtime. Oldest first; pages and rate limits handled.
+    def history(self, channel_id: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]: ...
+    def replies(self, channel_id: str, thread_ts: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]: ...
+
+    async def user_names(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """Display names (cached); unknown or deleted users keep a readable fallback, never an error."""
+        ...
+
+    async def user_timezone(self, user_id: str) -> str:
+        """The user's IANA timezone (cached), UTC when unknown."""
+        ...
+
+    async def permalink(self, channel_id: str, ts: str) -> str | None: ...
+    async def upload(self, channel_id: str, *, filename: str, content: bytes, title: str, comment: str) -> None: ...

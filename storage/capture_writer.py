@@ -133,8 +133,12 @@ class GroupCommitWriter:
     async def _membership(self, session: AsyncSession, capture: Capture) -> None:
         assert capture.incident_id is not None and capture.user is not None
         if capture.kind is CaptureKind.JOINED:
-            values: dict[str, Any] = {"incident_id": capture.incident_id, "user_id": capture.user,
-                                      "joined_at": capture.at, "left_at": None}  # fmt: skip
+            values: dict[str, Any] = {
+                "incident_id": capture.incident_id,
+                "user_id": capture.user,
+                "joined_at": capture.at,
+                "left_at": None,
+            }
             stmt = upsert(session, MemberRow, [values]).on_conflict_do_update(
                 index_elements=[MemberRow.incident_id, MemberRow.user_id], set_={"left_at": None}
             )

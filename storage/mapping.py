@@ -7,11 +7,29 @@ from storage.tables import IncidentRow, IncidentServiceRow, RoleAssignmentRow
 
 # Columns copied one to one between IncidentRow and Incident.
 _SAME = (
-    "reference", "year", "number", "title", "description", "severity", "status", "private", "declared_by",
-    "declared_at", "acknowledged_at", "identified_at", "mitigated_at", "resolved_at", "closed_at",
-    "impact_started_at", "impact_ended_at", "resolution_summary", "reopened_count", "channel_id",
-    "channel_name", "summary_ts",
-)  # fmt: skip
+    "reference",
+    "year",
+    "number",
+    "title",
+    "description",
+    "severity",
+    "status",
+    "private",
+    "declared_by",
+    "declared_at",
+    "acknowledged_at",
+    "identified_at",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+    "impact_started_at",
+    "impact_ended_at",
+    "resolution_summary",
+    "reopened_count",
+    "channel_id",
+    "channel_name",
+    "summary_ts",
+)
 
 
 def to_domain(row: IncidentRow) -> Incident:

@@ -8,11 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
 from storage.incident_store import SqlIncidentStore
+from storage.timeline_store import SqlTimelineStore
 
 
 class SqlUnitOfWork:
     session: AsyncSession
     incidents: SqlIncidentStore
+    timeline: SqlTimelineStore
 
     def __init__(self, database: Database, *, write: bool) -> None:
         self._database = database
@@ -22,6 +24,7 @@ class SqlUnitOfWork:
         self.session = self._database.session(write=self._write)
         await self.session.begin()
         self.incidents = SqlIncidentStore(self.session, lock_rows=self._write)
+        self.timeline = SqlTimelineStore(self.session)
         return self
 
     async def __aexit__(

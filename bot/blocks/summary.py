@@ -79,8 +79,11 @@ def render_summary_blocks(incident: Incident, policy: Policy, now: datetime) -> 
             {"type": "section", "text": mrkdwn(clip(f"*Resolution*\n{escape(incident.resolution_summary)}", 3000))}
         )
     ref = incident.reference
-    actions = [button("Post update", UPDATE, ref, style="primary"), button("Severity", SEVERITY, ref),
-               button("Assign role", ROLE, ref)]  # fmt: skip
+    actions = [
+        button("Post update", UPDATE, ref, style="primary"),
+        button("Severity", SEVERITY, ref),
+        button("Assign role", ROLE, ref),
+    ]
     actions.append(button("Resolve", RESOLVE, ref, style="danger") if open_ else button("Reopen", REOPEN, ref))
     blocks.append({"type": "actions", "block_id": "summary_actions", "elements": actions})
     blocks.append(

@@ -112,9 +112,12 @@ async def _run(
         if name == "" and await incident_for_channel(ctx, command["channel_id"]):
             return  # a bare /incident in an incident channel was answered with its details
         view = render_declare_modal(
-            ctx.policy, declarer=target.actor, known_services=await known_services(ctx), title=parsed.rest,
+            ctx.policy,
+            declarer=target.actor,
+            known_services=await known_services(ctx),
+            title=parsed.rest,
             origin_channel=command["channel_id"],
-        )  # fmt: skip
+        )
         await client.views_open(trigger_id=trigger, view=view)
     elif name == "update":
         await client.views_open(trigger_id=trigger, view=render_update_modal(ctx.policy, await authorize(ctx, target)))

@@ -21,8 +21,13 @@ from incidents.queries import list_incidents
 def register_events(app: AsyncApp, ctx: Context, capture: CaptureService, me: BotIdentity) -> None:
     async def on_capture_event(body: dict[str, Any], event: dict[str, Any]) -> None:
         timeline = ctx.policy.timeline
-        for item in captures_from_event(event, event_id=body.get("event_id"), me=me,
-                                        highlight=timeline.highlight_emoji, flag_pins=timeline.flag_pins):  # fmt: skip
+        for item in captures_from_event(
+            event,
+            event_id=body.get("event_id"),
+            me=me,
+            highlight=timeline.highlight_emoji,
+            flag_pins=timeline.flag_pins,
+        ):
             await capture.capture(item)
 
     for event_type in sorted(CAPTURE_EVENTS):

@@ -32,29 +32,55 @@ def render_declare_modal(
 ) -> dict[str, Any]:
     severities = [option(f"{s.id} · {s.name}", s.id) for s in policy.severity_choices()]
     blocks: list[dict[str, Any]] = [
-        input_block("title", "Title", text_input(initial=title, max_length=TITLE_MAX,
-                    placeholder="e.g. Checkout API returning 500s")),
-        input_block("severity", "Severity", static_select(severities, initial=policy.triage.id),
-                    hint="Not sure? Keep “Unknown / triage” and change it once you know more."),
+        input_block(
+            "title",
+            "Title",
+            text_input(initial=title, max_length=TITLE_MAX, placeholder="e.g. Checkout API returning 500s"),
+        ),
+        input_block(
+            "severity",
+            "Severity",
+            static_select(severities, initial=policy.triage.id),
+            hint="Not sure? Keep “Unknown / triage” and change it once you know more.",
+        ),
         input_block("description", "What is happening?", text_input(multiline=True), optional=True),
-    ]  # fmt: skip
+    ]
     if known_services:
         services = {"type": "multi_static_select", "options": [option(s, s) for s in known_services[:100]]}
         blocks.append(input_block("services", "Affected services", services, optional=True))
     blocks += [
-        input_block("new_services", "Other services", text_input(max_length=500, placeholder="comma-separated"),
-                    optional=True, hint="Services not in the list; they are added to it."),
-        input_block("customer_impact", "Customer impact",
-                    {"type": "radio_buttons", "options": [option("Yes", "yes"), option("No", "no"),
-                                                           option("Unknown", "unknown")],
-                     "initial_option": option("Unknown", "unknown")}),
+        input_block(
+            "new_services",
+            "Other services",
+            text_input(max_length=500, placeholder="comma-separated"),
+            optional=True,
+            hint="Services not in the list; they are added to it.",
+        ),
+        input_block(
+            "customer_impact",
+            "Customer impact",
+            {
+                "type": "radio_buttons",
+                "options": [option("Yes", "yes"), option("No", "no"), option("Unknown", "unknown")],
+                "initial_option": option("Unknown", "unknown"),
+            },
+        ),
         input_block("commander", "Incident commander", {"type": "users_select", "initial_user": declarer}),
-        input_block(_PRIVATE, "Visibility",
-                    {"type": "checkboxes", "options": [option("Private incident", _PRIVATE)]}, optional=True,
-                    hint="Private: a private channel, no announcement, visible only to its members."),
-        input_block("impact_started_at", "Impact started", {"type": "datetimepicker"}, optional=True,
-                    hint="Leave empty if it started just now."),
-    ]  # fmt: skip
+        input_block(
+            _PRIVATE,
+            "Visibility",
+            {"type": "checkboxes", "options": [option("Private incident", _PRIVATE)]},
+            optional=True,
+            hint="Private: a private channel, no announcement, visible only to its members.",
+        ),
+        input_block(
+            "impact_started_at",
+            "Impact started",
+            {"type": "datetimepicker"},
+            optional=True,
+            hint="Leave empty if it started just now.",
+        ),
+    ]
     metadata = json.dumps({"channel": origin_channel}) if origin_channel else ""
     return modal(CALLBACK_ID, "Declare an incident", blocks, submit="Declare", metadata=metadata)
 

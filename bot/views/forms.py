@@ -40,9 +40,10 @@ def render_update_modal(policy: Policy, incident: Incident) -> dict[str, Any]:
         input_block("summary", "What's happening", text_input(multiline=True, max_length=FIELD_MAX)),
         input_block("impact", "Impact", text_input(multiline=True, max_length=FIELD_MAX), optional=True),
         input_block("next_steps", "What's next", text_input(multiline=True, max_length=FIELD_MAX), optional=True),
-        input_block("eta", "ETA", text_input(max_length=200, placeholder="e.g. next update in 30 minutes"),
-                    optional=True),
-    ]  # fmt: skip
+        input_block(
+            "eta", "ETA", text_input(max_length=200, placeholder="e.g. next update in 30 minutes"), optional=True
+        ),
+    ]
     return modal(UPDATE, "Post an update", blocks, submit="Post update", metadata=incident.reference)
 
 
@@ -83,9 +84,13 @@ def read_role(values: Values) -> tuple[str, str]:
 def render_resolve_modal(incident: Incident, *, initial: str = "") -> dict[str, Any]:
     blocks = [
         _context(incident),
-        input_block("summary", "Resolution summary", text_input(initial=initial, multiline=True, max_length=3000),
-                    hint="What fixed it? This starts the postmortem."),
-    ]  # fmt: skip
+        input_block(
+            "summary",
+            "Resolution summary",
+            text_input(initial=initial, multiline=True, max_length=3000),
+            hint="What fixed it? This starts the postmortem.",
+        ),
+    ]
     return modal(RESOLVE, "Resolve incident", blocks, submit="Resolve", metadata=incident.reference)
 
 

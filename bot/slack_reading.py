@@ -1,0 +1,100 @@
+"""Reading from Slack for the timeline: history, replies, people's names and timezones, permalinks, uploads.
+
+Names and timezones are cached: `users.info` is called once per person per process, and a deleted or
+unknown user still gets a readable name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.capture_events import chat_message
+from incidents.errors import ChatError
+from incidents.timeline import ChatMessage
+
+
+class SlackReader:
+    def __init__(self, client: AsyncWebClient, call: Any) -> None:
+        self.client = client
+        self._call = call  # the gateway's error-translating call
+        self._users: dict[str, dict[str, Any]] = {}
+
+    async def _pages(self, method: str, **args: Any) -> AsyncIterator[dict[str, Any]]:
+        cursor: str | None = None
+        while True:
+            data = await self._call(
+                method, self.client.api_call(method, http_verb="GET", params={**args, "limit": 200, "cursor": cursor})
+            )
+            for message in data.get("messages", []):
+                yield message
+            cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor or not data.get("has_more", True):
+                return
+
+    async def history(self, channel_id: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]:
+        page: list[ChatMessage] = []
+        args: dict[str, Any] = {"channel": channel_id, **({"oldest": oldest} if oldest else {})}
+        async for raw in self._pages("conversations.history", **args):
+            if "ts" in raw and raw.get("subtype") in (
+                None,
+                "bot_message",
+                "file_share",
+                "thread_broadcast",
+                "me_message",
+            ):
+                page.append(chat_message(channel_id, raw))
+        # Slack returns newest first; the timeline is built oldest first.
+        for message in sorted(page, key=lambda m: float(m.ts)):
+            yield message
+
+    async def replies(self, channel_id: str, thread_ts: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]:
+        args: dict[str, Any] = {"channel": channel_id, "ts": thread_ts, **({"oldest": oldest} if oldest else {})}
+        async for raw in self._pages("conversations.replies", **args):
+            if "ts" in raw and raw.get("subtype") in (None, "bot_message", "file_share", "thread_broadcast"):
+                yield chat_message(channel_id, raw)
+
+    async def _user(self, user_id: str) -> dict[str, Any]:
+        if user_id not in self._users:
+            try:
+                data = await self._call("users.info", self.client.users_info(user=user_id))
+                self._users[user_id] = data.get("user") or {}
+            except ChatError:
+                self._users[user_id] = {}  # unknown or gone: remembered too, so it is asked once
+        return self._users[user_id]
+
+    async def user_names(self, user_ids: Iterable[str]) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for user_id in dict.fromkeys(user_ids):
+            user = await self._user(user_id)
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or user.get("real_name") or profile.get("real_name") or user.get("name")
+            names[user_id] = f"{name or user_id}{' (deactivated)' if user.get('deleted') else ''}"
+        return names
+
+    async def user_timezone(self, user_id: str) -> str:
+        return str((await self._user(user_id)).get("tz") or "UTC")
+
+    async def permalink(self, channel_id: str, ts: str) -> str | None:
+        try:
+            data = await self._call(
+                "chat.getPermalink", self.client.chat_getPermalink(channel=channel_id, message_ts=ts)
+            )
+        except ChatError:
+            return None
+        return str(data.get("permalink")) if data.get("permalink") else None
+
+    async def upload(self, channel_id: str, *, filename: str, content: bytes, title: str, comment: str) -> None:
+        # files_upload_v2 is slack_sdk's getUploadURLExternal + upload + completeUploadExternal.
+        await self._call(
+            "files.upload_v2",
+            self.client.files_upload_v2(
+                channel=channel_id,
+                filename=filename,
+                content=content,
+                title=title,
+                initial_comment=comment,
+            ),
+        )

@@ -1,0 +1,60 @@
+"""Reading an incident's timeline, for the people allowed to see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from incidents.access import ensure_can_see, locate
+from incidents.changes import Target, authorize
+from incidents.context import Context
+from incidents.model import Incident
+from incidents.timeline import ChatMessage, TimelineEntry, ts_to_datetime
+
+
+@dataclass(frozen=True)
+class Timeline:
+    incident: Incident
+    entries: list[TimelineEntry]
+
+    @property
+    def key_events(self) -> list[TimelineEntry]:
+        return [e for e in self.entries if e.is_key_event]
+
+
+async def read_timeline(ctx: Context, target: Target, *, include_deleted: bool = False) -> Timeline:
+    async with ctx.uow(write=False) as uow:
+        incident = await locate(uow, reference=target.reference, channel_id=target.channel_id)
+        await ensure_can_see(ctx, uow, incident, target.actor)
+        assert incident.id is not None
+        return Timeline(incident, await uow.timeline.entries(incident.id, include_deleted=include_deleted))
+
+
+async def add_message_to_timeline(ctx: Context, target: Target, message: ChatMessage, note: str = "") -> Incident:
+    """The message shortcut: a message from any channel onto an incident's timeline, keeping its author,
+    time and permalink. A message from the incident's own channel is already captured, so it is flagged."""
+    incident = await authorize(ctx, target)
+    assert incident.id is not None
+    permalink = await ctx.chat.permalink(message.channel_id, message.ts)
+    async with ctx.uow() as uow:
+        flagged = message.channel_id == incident.channel_id and await uow.timeline.flag(
+            incident.id, message.ts, f"shortcut:{target.actor}"
+        )
+        if not flagged:
+            data = {
+                "channel": message.channel_id,
+                "ts": message.ts,
+                "added_by": target.actor,
+                "note": note,
+                "permalink": permalink,
+                "bot_name": message.bot_name,
+            }
+            await uow.timeline.add_manual(
+                incident.id,
+                at=ts_to_datetime(message.ts),
+                actor=message.user or message.bot_id or "unknown",
+                text=message.text,
+                kind="message",
+                data={k: v for k, v in data.items() if v},
+            )
+        await uow.commit()
+    return incident
