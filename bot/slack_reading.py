@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.capture_events import chat_message
+from bot.capture_events import SAID_SUBTYPES, chat_message
 from incidents.errors import ChatError
 from incidents.timeline import ChatMessage
 
@@ -53,7 +53,7 @@ class SlackReader:
     async def replies(self, channel_id: str, thread_ts: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]:
         args: dict[str, Any] = {"channel": channel_id, "ts": thread_ts, **({"oldest": oldest} if oldest else {})}
         async for raw in self._pages("conversations.replies", **args):
-            if "ts" in raw and raw.get("subtype") in (None, "bot_message", "file_share", "thread_broadcast"):
+            if "ts" in raw and raw.get("subtype") in SAID_SUBTYPES:
                 yield chat_message(channel_id, raw)
 
     async def _user(self, user_id: str) -> dict[str, Any]:
