@@ -38,13 +38,7 @@ class SlackReader:
         page: list[ChatMessage] = []
         args: dict[str, Any] = {"channel": channel_id, **({"oldest": oldest} if oldest else {})}
         async for raw in self._pages("conversations.history", **args):
-            if "ts" in raw and raw.get("subtype") in (
-                None,
-                "bot_message",
-                "file_share",
-                "thread_broadcast",
-                "me_message",
-            ):
+            if "ts" in raw and raw.get("subtype") in SAID_SUBTYPES:
                 page.append(chat_message(channel_id, raw))
         # Slack returns newest first; the timeline is built oldest first.
         for message in sorted(page, key=lambda m: float(m.ts)):

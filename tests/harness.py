@@ -65,8 +65,15 @@ class BotClient:
     def ctx(self) -> Any:
         return self.runtime.ctx
 
-    async def post(self, body: bytes, *, content_type: str, secret: str = SIGNING_SECRET,
-                   headers: dict[str, str] | None = None, timestamp: int | None = None) -> Reply:  # fmt: skip
+    async def post(
+        self,
+        body: bytes,
+        *,
+        content_type: str,
+        secret: str = SIGNING_SECRET,
+        headers: dict[str, str] | None = None,
+        timestamp: int | None = None,
+    ) -> Reply:
         all_headers = {"Content-Type": content_type, **req.sign(body, secret, timestamp), **(headers or {})}
         async with self.http.post(self.base_url + "slack/events", data=body, headers=all_headers) as resp:
             raw = await resp.text()
@@ -82,15 +89,25 @@ class BotClient:
 
     async def command(self, text: str, *, user: str = "UALICE", channel: str = "CGENERAL") -> Reply:
         body = req.slash_command_body(
-            text=text, user_id=user, channel_id=channel, response_url=self.slack.new_response_url(),
+            text=text,
+            user_id=user,
+            channel_id=channel,
+            response_url=self.slack.new_response_url(),
             trigger_id=self.slack.new_trigger_id(user),
-        )  # fmt: skip
+        )
         reply = await self.post(body, content_type="application/x-www-form-urlencoded")
         await self.settle()
         return reply
 
-    async def submit(self, callback_id: str, values: dict[str, Any], *, user: str = "UALICE",
-                     view_id: str = "VSUBMIT1", metadata: str = "") -> Reply:  # fmt: skip
+    async def submit(
+        self,
+        callback_id: str,
+        values: dict[str, Any],
+        *,
+        user: str = "UALICE",
+        view_id: str = "VSUBMIT1",
+        metadata: str = "",
+    ) -> Reply:
         body = req.view_submission_body(
             callback_id=callback_id, view_id=view_id, values=values, user_id=user, private_metadata=metadata
         )
@@ -100,15 +117,20 @@ class BotClient:
 
     async def click(self, action_id: str, value: str, *, user: str = "UALICE", channel: str | None = None) -> Reply:
         body = req.block_actions_body(
-            action_id=action_id, value=value, user_id=user, channel_id=channel,
-            trigger_id=self.slack.new_trigger_id(user), response_url=self.slack.new_response_url(),
-        )  # fmt: skip
+            action_id=action_id,
+            value=value,
+            user_id=user,
+            channel_id=channel,
+            trigger_id=self.slack.new_trigger_id(user),
+            response_url=self.slack.new_response_url(),
+        )
         reply = await self.post(body, content_type="application/x-www-form-urlencoded")
         await self.settle()
         return reply
 
-    async def event(self, event: dict[str, Any], *, event_id: str | None = None,
-                    headers: dict[str, str] | None = None) -> Reply:  # fmt: skip
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
         body = req.event_body(event, event_id=event_id)
         reply = await self.post(body, content_type="application/json", headers=headers)
         await self.settle()
@@ -122,13 +144,29 @@ class BotClient:
                 return view
         raise AssertionError(f"no {callback_id} view was opened; views.open calls: {self.slack.calls_to('views.open')}")
 
-    async def declare(self, title: str = "Checkout API returning 500s", *, severity: str = "SEV2",
-                      user: str = "UALICE", commander: str | None = None, private: bool = False,
-                      services: list[str] | None = None, impact: str = "yes", view_id: str | None = None,
-                      description: str = "") -> Incident:  # fmt: skip
+    async def declare(
+        self,
+        title: str = "Checkout API returning 500s",
+        *,
+        severity: str = "SEV2",
+        user: str = "UALICE",
+        commander: str | None = None,
+        private: bool = False,
+        services: list[str] | None = None,
+        impact: str = "yes",
+        view_id: str | None = None,
+        description: str = "",
+    ) -> Incident:
         """Declare through the modal exactly as a user would, and return the stored incident."""
-        values = declare_values(title=title, severity=severity, commander=commander or user, private=private,
-                                services=services or [], impact=impact, description=description)  # fmt: skip
+        values = declare_values(
+            title=title,
+            severity=severity,
+            commander=commander or user,
+            private=private,
+            services=services or [],
+            impact=impact,
+            description=description,
+        )
         view_id = view_id or f"V{len(self.slack.calls) + 1:08d}"
         reply = await self.submit("declare_incident", values, user=user, view_id=view_id)
         assert reply.status == 200 and reply.json.get("response_action") == "update", reply.body
@@ -147,9 +185,17 @@ class BotClient:
             return found
 
 
-def declare_values(*, title: str, severity: str, commander: str, private: bool = False,
-                   services: list[str] | None = None, impact: str = "unknown", description: str = "",
-                   started: int | None = None) -> dict[str, Any]:  # fmt: skip
+def declare_values(
+    *,
+    title: str,
+    severity: str,
+    commander: str,
+    private: bool = False,
+    services: list[str] | None = None,
+    impact: str = "unknown",
+    description: str = "",
+    started: int | None = None,
+) -> dict[str, Any]:
     return req.state_values(
         ("title", "title", req.plain_text_input_value(title)),
         ("severity", "severity", req.static_select_value(severity)),

@@ -33,8 +33,16 @@ async def test_bare_command_outside_incident_channel_opens_declare_modal(bot: Bo
     assert reply.status == 200 and reply.text == ""
     view = bot.last_view("declare_incident")
     block_ids = [b.get("block_id") for b in view["blocks"]]
-    for field in ("title", "severity", "description", "new_services", "customer_impact", "commander", "private",
-                  "impact_started_at"):  # fmt: skip
+    for field in (
+        "title",
+        "severity",
+        "description",
+        "new_services",
+        "customer_impact",
+        "commander",
+        "private",
+        "impact_started_at",
+    ):
         assert field in block_ids
     severity = next(b for b in view["blocks"] if b.get("block_id") == "severity")["element"]
     assert [o["value"] for o in severity["options"]] == ["SEV1", "SEV2", "SEV3", "SEV4", "TRIAGE"]
@@ -58,9 +66,13 @@ async def test_known_services_are_offered_in_the_modal(bot: BotClient) -> None:
 
 async def test_declaring_creates_channel_invites_pins_summary_and_announces(bot: BotClient, slack: FakeSlack) -> None:
     incident = await bot.declare(
-        "Checkout API returning 500s", severity="SEV2", user="UALICE", commander="UBOB",
-        services=["checkout-api"], description="Error rate at 30%",
-    )  # fmt: skip
+        "Checkout API returning 500s",
+        severity="SEV2",
+        user="UALICE",
+        commander="UBOB",
+        services=["checkout-api"],
+        description="Error rate at 30%",
+    )
     assert incident.reference == "INC-2026-0001"
     assert incident.status == "investigating" and incident.severity == "SEV2"
     assert incident.roles == {"commander": "UBOB"}
@@ -128,10 +140,13 @@ async def test_double_clicked_submit_declares_once(bot: BotClient, slack: FakeSl
 
 async def test_twenty_concurrent_declarations_get_distinct_ids_and_channels(bot: BotClient, slack: FakeSlack) -> None:
     submissions = [
-        bot.submit("declare_incident", declare_values(title=f"Outage {n}", severity="SEV3", commander="UALICE"),
-                   view_id=f"VCONC{n:02d}")
+        bot.submit(
+            "declare_incident",
+            declare_values(title=f"Outage {n}", severity="SEV3", commander="UALICE"),
+            view_id=f"VCONC{n:02d}",
+        )
         for n in range(20)
-    ]  # fmt: skip
+    ]
     replies = await asyncio.gather(*submissions)
     assert all(r.json["response_action"] == "update" for r in replies)
     created = [c for c in slack.calls_to("conversations.create") if c.ok]
@@ -183,8 +198,9 @@ async def test_rate_limited_calls_are_retried_after_retry_after(bot: BotClient, 
 async def test_global_shortcut_opens_declare_modal(bot: BotClient, slack: FakeSlack) -> None:
     from tests import slack_requests as req
 
-    body = req.global_shortcut_body(callback_id="declare_incident", user_id="UBOB",
-                                    trigger_id=slack.new_trigger_id("UBOB"))  # fmt: skip
+    body = req.global_shortcut_body(
+        callback_id="declare_incident", user_id="UBOB", trigger_id=slack.new_trigger_id("UBOB")
+    )
     reply = await bot.post(body, content_type="application/x-www-form-urlencoded")
     await bot.settle()
     assert reply.status == 200

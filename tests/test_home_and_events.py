@@ -9,8 +9,9 @@ from tests.harness import BotClient
 async def test_home_tab_lists_open_incidents_visible_to_the_user(bot: BotClient, slack: FakeSlack) -> None:
     public = await bot.declare("Public trouble", user="UALICE", commander="UBOB")
     secret = await bot.declare("Secret trouble", user="UALICE", private=True)
-    reply = await bot.event({"type": "app_home_opened", "user": "UBOB", "channel": "D1", "tab": "home",
-                             "event_ts": "1.0"})  # fmt: skip
+    reply = await bot.event(
+        {"type": "app_home_opened", "user": "UBOB", "channel": "D1", "tab": "home", "event_ts": "1.0"}
+    )
     assert reply.status == 200
     published = slack.calls_to("views.publish")[-1]
     assert published.ok and published.args["user_id"] == "UBOB"
@@ -30,8 +31,14 @@ async def test_home_declare_button_opens_the_declare_modal(bot: BotClient) -> No
 async def test_members_leaving_lose_change_rights(bot: BotClient, slack: FakeSlack) -> None:
     incident = await bot.declare(user="UALICE")
     channel = incident.channel_id or ""
-    join = {"type": "member_joined_channel", "user": "UEVE", "channel": channel, "channel_type": "C",
-            "team": "T0TEST", "event_ts": "1.0"}  # fmt: skip
+    join = {
+        "type": "member_joined_channel",
+        "user": "UEVE",
+        "channel": channel,
+        "channel_type": "C",
+        "team": "T0TEST",
+        "event_ts": "1.0",
+    }
     await bot.event(join)
     await bot.event(join, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     async with bot.ctx.uow(write=False) as uow:
@@ -43,12 +50,22 @@ async def test_members_leaving_lose_change_rights(bot: BotClient, slack: FakeSla
 
 
 async def test_membership_events_in_other_channels_are_ignored(bot: BotClient) -> None:
-    reply = await bot.event({"type": "member_joined_channel", "user": "UEVE", "channel": "CRANDOM",
-                             "channel_type": "C", "team": "T0TEST", "event_ts": "1.0"})  # fmt: skip
+    reply = await bot.event(
+        {
+            "type": "member_joined_channel",
+            "user": "UEVE",
+            "channel": "CRANDOM",
+            "channel_type": "C",
+            "team": "T0TEST",
+            "event_ts": "1.0",
+        }
+    )
     assert reply.status == 200
 
 
 async def test_channel_rename_and_archive_are_acknowledged(bot: BotClient) -> None:
-    for event in ({"type": "channel_rename", "channel": {"id": "C1", "name": "x", "created": 1}},
-                  {"type": "channel_archive", "channel": "C1", "user": "UALICE"}):  # fmt: skip
+    for event in (
+        {"type": "channel_rename", "channel": {"id": "C1", "name": "x", "created": 1}},
+        {"type": "channel_archive", "channel": "C1", "user": "UALICE"},
+    ):
         assert (await bot.event(event)).status == 200

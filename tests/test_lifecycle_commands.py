@@ -102,8 +102,16 @@ async def test_outsider_cannot_change_an_incident(bot: BotClient, slack: FakeSla
 async def test_channel_member_and_admin_may_change(bot: BotClient, slack: FakeSlack) -> None:
     incident = await bot.declare(user="UALICE")
     channel = incident.channel_id or ""
-    await bot.event({"type": "member_joined_channel", "user": "UEVE", "channel": channel, "channel_type": "C",
-                     "team": "T0TEST", "event_ts": "1.0"})  # fmt: skip
+    await bot.event(
+        {
+            "type": "member_joined_channel",
+            "user": "UEVE",
+            "channel": channel,
+            "channel_type": "C",
+            "team": "T0TEST",
+            "event_ts": "1.0",
+        }
+    )
     await bot.command("status identified", user="UEVE", channel=channel)
     await bot.command(f"status {incident.reference} monitoring", user="UADMIN", channel="CGENERAL")
     stored = await bot.stored(incident.reference)
@@ -135,8 +143,11 @@ async def test_stakeholder_update_modal_posts_to_channel_and_stakeholders(
     assert sev1_stakeholders is not None
     posted = str(sev1_stakeholders.messages[-1].blocks)
     assert "Rolled back v42" in posted and "5% of checkouts failing" in posted and "30 minutes" in posted
-    assert any("Update on" in str(c.args.get("blocks")) for c in slack.calls_to("chat.postMessage")
-               if c.args.get("channel") == channel)  # fmt: skip
+    assert any(
+        "Update on" in str(c.args.get("blocks"))
+        for c in slack.calls_to("chat.postMessage")
+        if c.args.get("channel") == channel
+    )
 
 
 async def test_update_modal_requires_what_is_happening(bot: BotClient) -> None:
@@ -187,10 +198,21 @@ async def test_summary_buttons_open_forms(bot: BotClient) -> None:
 
 async def test_severity_and_role_forms_apply_changes(bot: BotClient) -> None:
     incident = await bot.declare(severity="SEV4")
-    await bot.submit("change_severity", req.state_values(("severity", "severity", req.static_select_value("SEV2")),
-                     ("note", "note", req.plain_text_input_value(None))), metadata=incident.reference)  # fmt: skip
-    await bot.submit("assign_role", req.state_values(("role", "role", req.static_select_value("scribe")),
-                     ("user", "user", req.users_select_value("UCAROL"))), metadata=incident.reference)  # fmt: skip
+    await bot.submit(
+        "change_severity",
+        req.state_values(
+            ("severity", "severity", req.static_select_value("SEV2")),
+            ("note", "note", req.plain_text_input_value(None)),
+        ),
+        metadata=incident.reference,
+    )
+    await bot.submit(
+        "assign_role",
+        req.state_values(
+            ("role", "role", req.static_select_value("scribe")), ("user", "user", req.users_select_value("UCAROL"))
+        ),
+        metadata=incident.reference,
+    )
     stored = await bot.stored(incident.reference)
     assert stored is not None and stored.severity == "SEV2" and stored.roles["scribe"] == "UCAROL"
 
@@ -230,8 +252,11 @@ async def test_private_incidents_are_visible_only_to_members(bot: BotClient) -> 
 
 async def test_list_all_includes_resolved(bot: BotClient) -> None:
     incident = await bot.declare("Old one")
-    await bot.submit("resolve_incident", req.state_values(("summary", "summary", req.plain_text_input_value("ok"))),
-                     metadata=incident.reference)  # fmt: skip
+    await bot.submit(
+        "resolve_incident",
+        req.state_values(("summary", "summary", req.plain_text_input_value("ok"))),
+        metadata=incident.reference,
+    )
     assert incident.reference not in (await bot.command("list")).text
     assert incident.reference in (await bot.command("list all")).text
 

@@ -21,9 +21,17 @@ def _status(status_id: str) -> Status:
 
 
 def _incident(**overrides: object) -> Incident:
-    values: dict[str, object] = dict(reference="INC-2026-0001", year=2026, number=1, title="t", severity="SEV2",
-                                     status="investigating", declared_by="U1", declared_at=T0,
-                                     impact_started_at=T0)  # fmt: skip
+    values: dict[str, object] = dict(
+        reference="INC-2026-0001",
+        year=2026,
+        number=1,
+        title="t",
+        severity="SEV2",
+        status="investigating",
+        declared_by="U1",
+        declared_at=T0,
+        impact_started_at=T0,
+    )
     values.update(overrides)
     return Incident(**values)  # type: ignore[arg-type]
 

@@ -55,8 +55,9 @@ async def test_firebreak_run_serves_declares_and_stops_cleanly(slack: FakeSlack,
         async with aiohttp.ClientSession() as http:
             await _wait_healthy(http, url, proc)
             values = declare_values(title="Process test", severity="SEV2", commander="UALICE")
-            body = req.view_submission_body(callback_id="declare_incident", view_id="VPROC", values=values,
-                                            user_id="UALICE")  # fmt: skip
+            body = req.view_submission_body(
+                callback_id="declare_incident", view_id="VPROC", values=values, user_id="UALICE"
+            )
             headers = {"Content-Type": "application/x-www-form-urlencoded", **req.sign(body, SIGNING_SECRET)}
             async with http.post(url + "slack/events", data=body, headers=headers) as resp:
                 assert resp.status == 200

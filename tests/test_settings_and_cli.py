@@ -61,7 +61,7 @@ def test_the_installed_command_prints_the_walk_through_without_a_traceback(tmp_p
     clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
 
     done = subprocess.run([str(command), "run"], cwd=tmp_path, env=clean_env, capture_output=True, text=True,
-                          timeout=60, check=False)  # fmt: skip
+                          timeout=60, check=False)
 
     assert done.returncode == 2
     assert "manifest.yml" in done.stderr and "SLACK_BOT_TOKEN" in done.stderr
@@ -82,7 +82,7 @@ def test_the_installed_command_prints_the_walk_through_without_a_traceback(tmp_p
 def test_a_malformed_setting_gives_one_line_naming_it(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     variable: str, value: str, hint: str,
-) -> None:  # fmt: skip
+) -> None:
     set_env(monkeypatch, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s3cret")
     monkeypatch.setenv(variable, value)
 
@@ -226,7 +226,7 @@ def test_durations_people_write_are_parsed(text: str, seconds: int) -> None:
 
 
 @pytest.mark.parametrize(("text", "problem"), [("15", "has no unit"), ("abc", "is not a duration"),
-                                               ("-5m", "is not a duration"), ("", "is not a duration")])  # fmt: skip
+                                               ("-5m", "is not a duration"), ("", "is not a duration")])
 def test_durations_without_a_unit_or_with_junk_are_rejected_with_an_example(text: str, problem: str) -> None:
     with pytest.raises(ValueError) as raised:
         parse_duration(text)
@@ -271,7 +271,7 @@ def test_an_incoherent_policy_is_explained(tmp_path: Path, policy_yaml: str, exp
 def test_a_coherent_policy_file_loads(tmp_path: Path) -> None:
     path = tmp_path / "firebreak.yml"
     path.write_text(f"statuses: [{OPEN_RESOLVED}]\nseverities: [{{id: SEV1, name: A, response_target: 1h30m}}]\n",
-                    encoding="utf-8")  # fmt: skip
+                    encoding="utf-8")
 
     policy = load_policy(path)
 
