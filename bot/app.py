@@ -12,6 +12,7 @@ from bot.lazy import TrackedLazyListenerRunner
 from bot.listeners.actions import register_actions
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
+from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
 from incidents.capture import CaptureService
 from incidents.context import Context
@@ -36,4 +37,5 @@ def build_bolt_app(
     register_views(app, ctx)
     register_actions(app, ctx)
     register_events(app, ctx, capture, me)
+    register_timeline(app, ctx)
     return app, runner

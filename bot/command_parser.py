@@ -20,6 +20,8 @@ SUBCOMMANDS = (
     "list",
     "show",
     "help",
+    "timeline",
+    "note",
 )
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _BARE_USER = re.compile(r"^[UW][A-Z0-9]{6,}$")

@@ -11,6 +11,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from firebreak.runtime import Runtime, policy_path, runtime
 from firebreak.settings import Settings
+from incidents.backfill import backfill_open_incidents
 
 log = logging.getLogger("firebreak")
 SHUTDOWN_GRACE_SECONDS = 10
@@ -36,9 +37,12 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
         await web.TCPSite(runner, host="0.0.0.0", port=settings.port).start()
         socket_mode = await _start_socket_mode(rt)
         _log_started(rt)
+        # Catch up on what was said while the bot was down, without holding up start-up.
+        catch_up = asyncio.create_task(backfill_open_incidents(rt.ctx), name="backfill")
         try:
             await stop.wait()
         finally:
+            catch_up.cancel()
             log.info("Shutting down: finishing %d lazy task(s)", rt.lazy.pending)
             if socket_mode is not None:
                 await socket_mode.close_async()  # type: ignore[no-untyped-call]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 # How to fix each setting, shown when it is missing or malformed.
 HINTS = {
@@ -71,6 +72,11 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        database = make_url(value).database
+        if value.startswith("sqlite") and database and database != ":memory:":
+            folder = Path(database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise ValueError(f"the folder {folder} does not exist")
         return value
 
     @field_validator("firebreak_log_level")

@@ -1,0 +1,73 @@
+"""`/incident timeline`: key events and the latest entries, in each reader's own timezone (Slack dates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.format import button, clip, escape, mrkdwn
+from incidents.reading import Timeline
+from incidents.timeline import Source, TimelineEntry
+
+EXPORT_ACTIONS = {"timeline_export_md": "md", "timeline_export_json": "json", "timeline_export_csv": "csv"}
+LATEST = 15
+SECTION_MAX = 2900  # under Slack's 3000 characters per section, leaving room for the cut marker
+
+
+def _when(entry: TimelineEntry) -> str:
+    stamp = int(entry.at.timestamp())
+    return f"<!date^{stamp}^{{date_short}} {{time_secs}}|{entry.at:%Y-%m-%d %H:%M:%S} UTC>"
+
+
+def entry_line(entry: TimelineEntry) -> str:
+    who = f"<@{entry.actor}>" if entry.actor else escape(str(entry.data.get("bot_name") or "Firebreak"))
+    text = entry.text if entry.source is Source.SYSTEM else escape(entry.text)
+    marks = ("★ " if entry.is_key_event else "") + ("↳ " if entry.thread_ts else "")
+    suffix = " _(edited)_" if entry.edited else ""
+    number = f"`#{entry.id}` " if entry.source is Source.MANUAL else ""
+    return clip(f"{marks}{_when(entry)} {number}{who}: {text}{suffix}".replace("\n", " "), 500)
+
+
+def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    chunk = f"*{title}*"
+    for line in lines:
+        if len(chunk) + len(line) + 1 > SECTION_MAX:
+            blocks.append({"type": "section", "text": mrkdwn(chunk)})
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    blocks.append({"type": "section", "text": mrkdwn(chunk)})
+    return blocks[:10]
+
+
+def render_timeline_blocks(timeline: Timeline) -> list[dict[str, Any]]:
+    incident = timeline.incident
+    key = timeline.key_events
+    latest = timeline.entries[-LATEST:]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": mrkdwn(f"*Timeline of {incident.reference}* · {len(timeline.entries)} entries")}
+    ]
+    blocks += _sections(f"Key events ({len(key)})", [entry_line(e) for e in key[-30:]] or ["_none yet_"])
+    blocks += _sections(f"Latest {len(latest)}", [entry_line(e) for e in latest] or ["_nothing yet_"])
+    ref = incident.reference
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [button(f"Export {fmt}", action, ref) for action, fmt in EXPORT_ACTIONS.items()],
+        }
+    )
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                mrkdwn(
+                    "★ key event (:pushpin: a message or pin it to flag it) · `/incident note <text>` adds a note · "
+                    "`/incident note edit|time|remove <#> …` fixes one"
+                )
+            ],
+        }
+    )
+    return blocks[:50]
+
+
+def timeline_fallback(timeline: Timeline) -> str:
+    return f"Timeline of {timeline.incident.reference}: {len(timeline.entries)} entries"

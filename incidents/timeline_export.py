@@ -1,0 +1,113 @@
+"""The timeline as a file: Markdown for people, JSON and CSV for tools. Times in the reader's timezone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+from typing import Any
+
+from incidents.model import Incident
+from incidents.timeline import TimelineEntry
+
+FORMATS = ("md", "json", "csv")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def plain_text(text: str, names: Mapping[str, str]) -> str:
+    """Slack markup to readable text: mentions to @names, labelled links to `label (url)`."""
+    text = _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    return text.replace("<", "").replace(">", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def author(entry: TimelineEntry, names: Mapping[str, str]) -> str:
+    if entry.actor:
+        return names.get(entry.actor, entry.actor)
+    return str(entry.data.get("bot_name") or ("Firebreak" if entry.source.value == "system" else "unknown"))
+
+
+class TimeFormat:
+    """Local times, with the date only when the incident spans more than one local day."""
+
+    def __init__(self, zone: tzinfo, entries: list[TimelineEntry]) -> None:
+        self.zone = zone
+        days = {e.at.astimezone(zone).date() for e in entries}
+        self.with_date = len(days) > 1
+
+    def __call__(self, at: datetime) -> str:
+        local = at.astimezone(self.zone)
+        return local.strftime("%Y-%m-%d %H:%M:%S" if self.with_date else "%H:%M:%S")
+
+
+def entry_record(entry: TimelineEntry, names: Mapping[str, str], zone: tzinfo) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": entry.at.astimezone(zone).isoformat(),
+        "kind": entry.kind,
+        "source": entry.source.value,
+        "author": author(entry, names),
+        "author_id": entry.actor,
+        "text": plain_text(entry.text, names),
+        "flagged": entry.flagged,
+        "deleted": entry.deleted,
+        "thread_ts": entry.thread_ts,
+        "message_ts": entry.message_ts,
+        "edits": [{"text": plain_text(e["text"], names), "at": e["at"]} for e in entry.edits],
+        "files": entry.files,
+        "links": entry.links,
+        "permalink": entry.permalink or entry.data.get("permalink"),
+    }
+
+
+def render(fmt: str, incident: Incident, entries: list[TimelineEntry], names: Mapping[str, str], zone: tzinfo) -> str:
+    if fmt == "json":
+        body = {
+            "incident": incident.reference,
+            "title": incident.title,
+            "timezone": str(zone),
+            "entries": [entry_record(e, names, zone) for e in entries],
+        }
+        return json.dumps(body, ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["id", "at", "kind", "author", "text", "flagged", "edited", "thread_ts", "permalink"])
+        for e in entries:
+            record = entry_record(e, names, zone)
+            writer.writerow(
+                [
+                    e.id,
+                    record["at"],
+                    e.kind,
+                    record["author"],
+                    record["text"],
+                    e.flagged,
+                    e.edited,
+                    e.thread_ts or "",
+                    record["permalink"] or "",
+                ]
+            )
+        return out.getvalue()
+    return _markdown(incident, entries, names, zone)
+
+
+def _markdown(incident: Incident, entries: list[TimelineEntry], names: Mapping[str, str], zone: tzinfo) -> str:
+    when = TimeFormat(zone, entries)
+    lines = [f"# {incident.reference}: {incident.title}", "", f"Times in {zone}. ★ marks key events.", ""]
+    for e in entries:
+        star = "★ " if e.is_key_event else ""
+        reply = "↳ " if e.thread_ts else ""
+        text = plain_text(e.text, names).replace("\n", "\n  ")
+        edited = " _(edited)_" if e.edited else ""
+        deleted = " _(deleted)_" if e.deleted else ""
+        lines.append(f"- {star}`{when(e.at)}` {reply}**{author(e, names)}**: {text}{edited}{deleted}")
+        for f in e.files:
+            lines.append(f"  - file: [{f.get('name') or 'file'}]({f.get('permalink', '')}) ({f.get('filetype', '')})")
+    return "\n".join(lines) + "\n"
