@@ -42,7 +42,7 @@ class SlackGateway:
         self.policy = policy
         self.clock = clock
         self.bot_user_id = bot_user_id
-        reader = SlackReader(client, _call)
+        reader = SlackReader(client, _call, bot_user_id)
         self.history, self.replies, self.user_names = reader.history, reader.replies, reader.user_names
         self.user_timezone, self.permalink, self.upload = reader.user_timezone, reader.permalink, reader.upload
 

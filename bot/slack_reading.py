@@ -17,9 +17,10 @@ from incidents.timeline import ChatMessage
 
 
 class SlackReader:
-    def __init__(self, client: AsyncWebClient, call: Any) -> None:
+    def __init__(self, client: AsyncWebClient, call: Any, bot_user_id: str | None) -> None:
         self.client = client
         self._call = call  # the gateway's error-translating call
+        self._me = bot_user_id  # Firebreak's own posts are system entries already, never chat
         self._users: dict[str, dict[str, Any]] = {}
 
     async def _pages(self, method: str, **args: Any) -> AsyncIterator[dict[str, Any]]:
@@ -38,7 +39,7 @@ class SlackReader:
         page: list[ChatMessage] = []
         args: dict[str, Any] = {"channel": channel_id, **({"oldest": oldest} if oldest else {})}
         async for raw in self._pages("conversations.history", **args):
-            if "ts" in raw and raw.get("subtype") in SAID_SUBTYPES:
+            if self._said(raw):
                 page.append(chat_message(channel_id, raw))
         # Slack returns newest first; the timeline is built oldest first.
         for message in sorted(page, key=lambda m: float(m.ts)):
@@ -47,8 +48,11 @@ class SlackReader:
     async def replies(self, channel_id: str, thread_ts: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]:
         args: dict[str, Any] = {"channel": channel_id, "ts": thread_ts, **({"oldest": oldest} if oldest else {})}
         async for raw in self._pages("conversations.replies", **args):
-            if "ts" in raw and raw.get("subtype") in SAID_SUBTYPES:
+            if self._said(raw):
                 yield chat_message(channel_id, raw)
+
+    def _said(self, raw: dict[str, Any]) -> bool:
+        return "ts" in raw and raw.get("subtype") in SAID_SUBTYPES and not (self._me and raw.get("user") == self._me)
 
     async def _user(self, user_id: str) -> dict[str, Any]:
         if user_id not in self._users:

@@ -27,6 +27,10 @@ def plain_text(text: str, names: Mapping[str, str]) -> str:
     return text.replace("<", "").replace(">", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def mentioned_users(text: str) -> list[str]:
+    return _MENTION.findall(text)
+
+
 def author(entry: TimelineEntry, names: Mapping[str, str]) -> str:
     if entry.actor:
         return names.get(entry.actor, entry.actor)

@@ -23,7 +23,7 @@ from incidents.model import IncidentFilter
 from incidents.notes import add_note, edit_note, remove_note, retime_note
 from incidents.queries import list_incidents
 from incidents.reading import add_message_to_timeline, read_timeline
-from incidents.timeline_export import FORMATS, render
+from incidents.timeline_export import FORMATS, mentioned_users, render
 
 NOTE_USAGE = (
     "`/incident note <text>` · `/incident note at 14:32 <text>` · `/incident note edit <#> <text>` · "
@@ -65,7 +65,7 @@ async def export(ctx: Context, target: Target, fmt: str) -> None:
         raise InvalidInput({"channel": f"{incident.reference} has no channel to upload to."})
     people = {e.actor for e in timeline.entries if e.actor}
     for entry in timeline.entries:
-        people.update(_mentions(entry.text))
+        people.update(mentioned_users(entry.text))
     names = await ctx.chat.user_names(sorted(people))
     try:
         zone = ZoneInfo(await ctx.chat.user_timezone(target.actor))
@@ -79,10 +79,6 @@ async def export(ctx: Context, target: Target, fmt: str) -> None:
         title=f"{incident.reference} timeline",
         comment=f"Timeline of {incident.reference}, exported by <@{target.actor}>",
     )
-
-
-def _mentions(text: str) -> list[str]:
-    return [m[2:].split("|")[0].rstrip(">") for m in text.split() if m.startswith("<@")]
 
 
 async def note_command(ctx: Context, parsed: ParsedCommand, target: Target, respond: AsyncRespond) -> None:
