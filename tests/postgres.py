@@ -64,8 +64,11 @@ def _server_answers() -> bool:
 
 def _start_local_server(config: pytest.Config) -> str:
     """Start the local server if it is not running, and register this session as one of its users."""
-    STATE_DIR.mkdir(exist_ok=True)
-    users_lock = USERS_LOCK.open("a")
+    try:
+        STATE_DIR.mkdir(exist_ok=True)
+        users_lock = USERS_LOCK.open("a")
+    except OSError:  # the state directory belongs to someone else: start the server, never stop it
+        return _run_start_script()
     try:
         with START_LOCK.open("a") as start_lock:
             fcntl.flock(start_lock, fcntl.LOCK_EX)

@@ -186,7 +186,7 @@ async def test_concurrent_events_are_group_committed(bot: BotClient) -> None:
 
 
 async def test_capture_failure_is_not_acknowledged(bot: BotClient) -> None:
-    incident, channel = await _incident(bot)
+    _, channel = await _incident(bot)
     await bot.runtime.writer.stop()  # the writer is down: nothing can be made durable
     _, reply = await say(bot, channel, "UBOB", "will be retried")
     assert reply.status == 500

@@ -31,7 +31,7 @@ def _upload(slack: FakeSlack, suffix: str) -> str:
 
 
 async def test_timeline_command_shows_key_events_and_latest(bot: BotClient, slack: FakeSlack) -> None:
-    incident, channel = await _incident(bot)
+    _, channel = await _incident(bot)
     await say(bot, channel, "UBOB", "db is at 100% CPU")
     await bot.command("status identified runaway query", channel=channel)
     await bot.command("timeline", channel=channel)
