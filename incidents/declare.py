@@ -182,7 +182,8 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
     incident.channel_id, incident.channel_name = channel.id, channel.name
     if ctx.capture is not None and incident.id is not None:
         ctx.capture.index.add(channel.id, incident.id)
-    await _save(ctx, incident, TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}"))
+    opened = TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}")
+    incident = await _attach(ctx, incident.reference, opened, channel_id=channel.id, channel_name=channel.name)
 
     try:
         purpose = incident.title if not incident.description else f"{incident.title}: {incident.description}"
@@ -198,9 +199,9 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
         problems.append(f"I couldn't invite {mentions} ({exc.code}); please add them by hand.")
 
     try:
-        incident.summary_ts = await ctx.chat.post_summary(incident)
-        await _save(ctx, incident, None)
-        await ctx.chat.pin(channel.id, incident.summary_ts)
+        summary_ts = await ctx.chat.post_summary(incident)
+        incident = await _attach(ctx, incident.reference, None, summary_ts=summary_ts)
+        await ctx.chat.pin(channel.id, summary_ts)
     except ChatError as exc:
         what = "pin" if incident.summary_ts else "post"
         problems.append(f"I couldn't {what} the incident summary ({exc.code}).")
@@ -216,12 +217,18 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
     return SetupReport(incident, problems)
 
 
-async def _save(ctx: Context, incident: Incident, event: TimelineEvent | None) -> None:
+async def _attach(ctx: Context, reference: str, event: TimelineEvent | None, **fields: str) -> Incident:
+    """Record what set-up created (channel, summary) on a fresh copy, so changes made meanwhile survive."""
     async with ctx.uow() as uow:
+        incident = await uow.incidents.get(reference)
+        assert incident is not None
+        for name, value in fields.items():
+            setattr(incident, name, value)
         await uow.incidents.save(incident)
         if event is not None:
-            await uow.incidents.add_event(incident.reference, event)
+            await uow.incidents.add_event(reference, event)
         await uow.commit()
+    return incident
 
 
 async def _tell_declarer(ctx: Context, incident: Incident, problems: list[str]) -> None:

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from incidents.errors import DuplicateDeclaration
 from incidents.model import Incident, IncidentFilter, TimelineEvent
+from storage.dialect import upsert
 from storage.mapping import apply_to_row, to_domain
 from storage.tables import (
     IncidentRow,
@@ -34,11 +34,6 @@ class SqlIncidentStore:
         # PostgreSQL's plain SELECT would let two changes read the same state and the later save undo the other.
         self._lock_rows = lock_rows
 
-    def _insert(self, table: Any) -> Any:
-        # Both dialects spell upserts the same way, but each has its own construct.
-        dialect = self.session.get_bind().dialect.name
-        return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
     def _select(self) -> Select[IncidentRow]:
         return select(IncidentRow).options(selectinload(IncidentRow.services), selectinload(IncidentRow.roles))
 
@@ -56,7 +51,7 @@ class SqlIncidentStore:
         return found
 
     async def next_number(self, year: int) -> int:
-        stmt = self._insert(IncidentSequence).values(year=year, last_number=1)
+        stmt = upsert(self.session, IncidentSequence, [{"year": year, "last_number": 1}])
         stmt = stmt.on_conflict_do_update(
             index_elements=[IncidentSequence.year], set_={"last_number": IncidentSequence.last_number + 1}
         ).returning(IncidentSequence.last_number)
@@ -64,7 +59,8 @@ class SqlIncidentStore:
 
     async def _ensure_services(self, names: Sequence[str], at: datetime) -> None:
         if names:
-            stmt = self._insert(ServiceRow).values([{"name": n, "created_at": at} for n in names])
+            # Sorted, so two transactions inserting the same new names take their locks in the same order.
+            stmt = upsert(self.session, ServiceRow, [{"name": n, "created_at": at} for n in sorted(set(names))])
             await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[ServiceRow.name]))
 
     async def add(self, incident: Incident, *, declare_key: str | None) -> Incident:
@@ -157,8 +153,10 @@ class SqlIncidentStore:
         if not user_ids:
             return
         incident_id = await self._id(reference)
-        stmt = self._insert(MemberRow).values(
-            [{"incident_id": incident_id, "user_id": u, "joined_at": at, "left_at": None} for u in user_ids]
+        stmt = upsert(
+            self.session,
+            MemberRow,
+            [{"incident_id": incident_id, "user_id": u, "joined_at": at, "left_at": None} for u in user_ids],
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=[MemberRow.incident_id, MemberRow.user_id], set_={"left_at": None}

@@ -210,3 +210,21 @@ async def test_global_shortcut_opens_declare_modal(bot: BotClient, slack: FakeSl
 async def _events(bot: BotClient, reference: str) -> list[Any]:
     async with bot.ctx.uow(write=False) as uow:
         return list(await uow.incidents.events(reference))
+
+
+async def test_changes_made_during_set_up_are_not_overwritten(bot: BotClient, slack: FakeSlack) -> None:
+    """Someone assigns a role while the channel is being set up: set-up must not save its stale copy over it."""
+    gateway = bot.ctx.chat
+    post_summary = gateway.post_summary
+
+    async def summary_after_a_concurrent_change(incident: Any) -> str:
+        from incidents.changes import Target, assign_role
+
+        await assign_role(bot.ctx, Target(actor="UALICE", reference=incident.reference), "scribe", "UCAROL")
+        ts: str = await post_summary(incident)
+        return ts
+
+    gateway.post_summary = summary_after_a_concurrent_change
+    incident = await bot.declare("Race", user="UALICE")
+    assert incident.roles == {"commander": "UALICE", "scribe": "UCAROL"}
+    assert incident.summary_ts and incident.channel_id

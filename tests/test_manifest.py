@@ -35,6 +35,7 @@ SCOPES_BY_FEATURE = {
     "upload postmortems": {"files:write"},
     "incident canvases": {"canvases:write"},
     "channel bookmarks": {"bookmarks:write"},
+    "capture and backfill the timeline": {"channels:history", "groups:history"},
 }
 # Bot events and the scopes Slack requires before it will deliver them.
 SCOPES_BY_EVENT = {
@@ -43,6 +44,12 @@ SCOPES_BY_EVENT = {
     "member_left_channel": {"channels:read", "groups:read"},
     "channel_archive": {"channels:read"},
     "channel_rename": {"channels:read"},
+    "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"},
+    "reaction_added": {"reactions:read"},
+    "reaction_removed": {"reactions:read"},
+    "pin_added": {"pins:read"},
+    "pin_removed": {"pins:read"},
 }
 
 
@@ -184,3 +191,17 @@ def test_bot_scopes_cover_subscribed_events(manifest: dict[str, Any]) -> None:
     assert set(events) == set(SCOPES_BY_EVENT)
     for event in events:
         assert SCOPES_BY_EVENT[event] <= granted, (event, SCOPES_BY_EVENT[event] - granted)
+
+
+def test_add_to_timeline_message_shortcut_exists(manifest: dict[str, Any]) -> None:
+    shortcuts = {s["callback_id"]: s for s in manifest["features"]["shortcuts"]}
+    assert shortcuts["add_to_timeline"]["type"] == "message"
+
+
+def test_every_event_the_bot_handles_is_subscribed(manifest: dict[str, Any]) -> None:
+    from bot.capture_events import CAPTURE_EVENTS
+
+    subscribed = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    # message.channels and message.groups both deliver `message` events.
+    delivered = {e.split(".")[0] for e in subscribed}
+    assert delivered >= CAPTURE_EVENTS
