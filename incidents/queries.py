@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from incidents.access import ensure_can_see, is_admin, locate
 from incidents.context import Context
@@ -23,6 +24,18 @@ async def show_incident(
         incident = await locate(uow, reference=reference, channel_id=channel_id)
         await ensure_can_see(ctx, uow, incident, viewer)
         return incident, await uow.incidents.events(incident.reference)
+
+
+# What counts as "an update" on the App Home: a status change or a stakeholder update.
+UPDATE_KINDS = ("stakeholder_update", "status_changed", "declared")
+
+
+async def home(ctx: Context, viewer: str) -> tuple[list[Incident], dict[int, datetime]]:
+    """Open incidents the viewer may see, and when each was last updated."""
+    incidents = await list_incidents(ctx, viewer, IncidentFilter(open_only=True, limit=40))
+    async with ctx.uow(write=False) as uow:
+        ids = [i.id for i in incidents if i.id is not None]
+        return incidents, await uow.timeline.latest_of_kinds(ids, UPDATE_KINDS)
 
 
 async def incident_for_channel(ctx: Context, channel_id: str) -> Incident | None:

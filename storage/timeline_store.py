@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -120,6 +121,17 @@ class SqlTimelineStore:
         stmt = select(func.max(_T.c.message_ts)).where(_T.c.incident_id == incident_id, _T.c.source == "chat")
         found = await self.session.scalar(stmt)
         return str(found) if found else None
+
+    async def latest_of_kinds(self, incident_ids: Sequence[int], kinds: Sequence[str]) -> dict[int, datetime]:
+        if not incident_ids:
+            return {}
+        stmt = (
+            select(_T.c.incident_id, func.max(_T.c.at))
+            .where(_T.c.incident_id.in_(list(incident_ids)), _T.c.kind.in_(list(kinds)), _T.c.deleted_at.is_(None))
+            .group_by(_T.c.incident_id)
+        )
+        # max() keeps the column type, so values come back as aware UTC datetimes.
+        return {int(i): at for i, at in (await self.session.execute(stmt)).all()}
 
     async def thread_parents(self, incident_id: int) -> list[str]:
         stmt = select(_T.c.thread_ts).where(_T.c.incident_id == incident_id, _T.c.thread_ts.is_not(None)).distinct()

@@ -16,7 +16,8 @@ async def test_home_tab_lists_open_incidents_visible_to_the_user(bot: BotClient,
     published = slack.calls_to("views.publish")[-1]
     assert published.ok and published.args["user_id"] == "UBOB"
     text = str(published.args["view"]["blocks"])
-    assert public.reference in text and "Your role: commander" in text
+    assert public.reference in text and "Your roles" in text and "you: Incident commander" in text
+    assert "last update 0s ago" in text
     assert secret.reference not in text
     assert "home_declare" in text
 

@@ -14,8 +14,7 @@ from bot.capture_events import CAPTURE_EVENTS, BotIdentity, captures_from_event
 from bot.views.home import render_home
 from incidents.capture import CaptureService
 from incidents.context import Context
-from incidents.model import IncidentFilter
-from incidents.queries import list_incidents
+from incidents.queries import home
 
 
 def register_events(app: AsyncApp, ctx: Context, capture: CaptureService, me: BotIdentity) -> None:
@@ -38,8 +37,9 @@ def register_events(app: AsyncApp, ctx: Context, capture: CaptureService, me: Bo
         if event.get("tab", "home") != "home":
             return
         user = event["user"]
-        incidents = await list_incidents(ctx, user, IncidentFilter(open_only=True, limit=40))
-        await client.views_publish(user_id=user, view=render_home(incidents, ctx.policy, ctx.clock.now(), user_id=user))
+        incidents, last_update = await home(ctx, user)
+        view = render_home(incidents, ctx.policy, ctx.clock.now(), user_id=user, last_update=last_update)
+        await client.views_publish(user_id=user, view=view)
 
     # Subscribed for later use (renames, archives); acknowledged so Slack does not retry them.
     @app.event("channel_rename")

@@ -1,4 +1,4 @@
-"""The App Home tab: open incidents the user may see, and a button to declare."""
+"""The App Home tab: the user's roles, open incidents they may see with their last update, and Declare."""
 
 from __future__ import annotations
 
@@ -7,22 +7,43 @@ from typing import Any
 
 from bot.blocks.format import button, clip, mrkdwn, plain
 from bot.text import incident_line
+from incidents.durations import format_duration
 from incidents.model import Incident
 from incidents.policy import Policy
 
 DECLARE_ACTION = "home_declare"
 
 
-def render_home(incidents: list[Incident], policy: Policy, now: datetime, *, user_id: str) -> dict[str, Any]:
+def _role_names(policy: Policy, incident: Incident, user_id: str) -> list[str]:
+    return [(policy.role(r).name if policy.role(r) else r) for r, u in incident.roles.items() if u == user_id]  # type: ignore[union-attr]
+
+
+def render_home(
+    incidents: list[Incident],
+    policy: Policy,
+    now: datetime,
+    *,
+    user_id: str,
+    last_update: dict[int, datetime] | None = None,
+) -> dict[str, Any]:
+    last_update = last_update or {}
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain("Firebreak", 150)},
         {"type": "actions", "elements": [button("Declare an incident", DECLARE_ACTION, "declare", style="danger")]},
-        {"type": "section", "text": mrkdwn(f"*Open incidents* ({len(incidents)})")},
     ]
+    mine = [(i, _role_names(policy, i, user_id)) for i in incidents]
+    mine = [(i, roles) for i, roles in mine if roles]
+    if mine:
+        lines = [f"• *{i.reference}* {', '.join(roles)}" for i, roles in mine]
+        blocks.append({"type": "section", "text": mrkdwn(clip("*Your roles*\n" + "\n".join(lines), 3000))})
+    blocks.append({"type": "section", "text": mrkdwn(f"*Open incidents* ({len(incidents)})")})
     if not incidents:
         blocks.append({"type": "section", "text": mrkdwn("Nothing open. :relieved:")})
-    for incident in incidents[:40]:  # 100 blocks at most in a Home tab; keep room for later sections
-        mine = [r for r, u in incident.roles.items() if u == user_id]
-        roles = f"\nYour role: {', '.join(mine)}" if mine else ""
-        blocks.append({"type": "section", "text": mrkdwn(clip(incident_line(incident, policy, now) + roles, 3000))})
+    for incident in incidents[:40]:  # at most 100 blocks in a Home tab
+        updated = last_update.get(incident.id or -1)
+        since = f"last update {format_duration(now - updated)} ago" if updated else "no update yet"
+        roles = _role_names(policy, incident, user_id)
+        yours = f" · you: {', '.join(roles)}" if roles else ""
+        text = f"{incident_line(incident, policy, now)}\n_{since}{yours}_"
+        blocks.append({"type": "section", "text": mrkdwn(clip(text, 3000))})
     return {"type": "home", "blocks": blocks}
