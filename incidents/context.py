@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from incidents.capture import CaptureService
 from incidents.policy import Policy
-from incidents.ports import Clock, IncidentChat, UnitOfWorkFactory
+from incidents.ports import Clock, FollowUpPlanner, IncidentChat, UnitOfWorkFactory
 
 
 class SystemClock:
@@ -23,3 +23,5 @@ class Context:
     policy: Policy
     # Where captured timeline items go (None in tests of use cases that capture nothing).
     capture: CaptureService | None = None
+    # Keeps scheduled follow-through in step with changes (None where nothing is scheduled).
+    planner: FollowUpPlanner | None = None

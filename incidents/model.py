@@ -40,6 +40,7 @@ class Incident:
     impact_ended_at: datetime | None = None
     resolution_summary: str = ""
     reopened_count: int = 0
+    postmortem_published_at: datetime | None = None
     channel_id: str | None = None
     channel_name: str | None = None
     summary_ts: str | None = None

@@ -13,6 +13,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from incidents.durations import Duration
+from incidents.followup_policy import (
+    ActionItemPolicy,
+    Digest,
+    Escalation,
+    Reminders,
+    SchedulerPolicy,
+    WorkingHours,
+)
 
 # The lifecycle milestones a status can mark, in the order an incident passes them.
 Milestone = Literal["identified", "mitigated", "resolved", "closed"]
@@ -127,6 +135,12 @@ class Policy(_Strict):
     channels: Channels = Field(default_factory=Channels)
     admins: list[str] = Field(default_factory=list)
     timeline: TimelinePolicy = Field(default_factory=TimelinePolicy)
+    escalation: Escalation = Field(default_factory=Escalation)
+    reminders: Reminders = Field(default_factory=Reminders)
+    action_items: ActionItemPolicy = Field(default_factory=ActionItemPolicy)
+    working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    digest: Digest = Field(default_factory=Digest)
+    scheduler: SchedulerPolicy = Field(default_factory=SchedulerPolicy)
     reopen_status: str | None = None
 
     @field_validator("severities", "statuses", "roles")

@@ -29,6 +29,7 @@ _SAME = (
     "channel_id",
     "channel_name",
     "summary_ts",
+    "postmortem_published_at",
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
@@ -60,6 +60,8 @@ class IncidentRow(Base):
     channel_name: Mapped[str | None] = mapped_column(String(80))
     summary_ts: Mapped[str | None] = mapped_column(String(32))
     setup_started_at: Mapped[datetime | None]
+    # Set by the postmortem when it is published; a resolved SEV1/SEV2 without one gets a reminder.
+    postmortem_published_at: Mapped[datetime | None]
 
     services: Mapped[list[IncidentServiceRow]] = relationship(
         cascade="all, delete-orphan", order_by="IncidentServiceRow.position", lazy="raise"
@@ -135,3 +137,59 @@ class ProcessedEventRow(Base):
     __tablename__ = "processed_events"
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime]
+
+
+class ActionItemRow(Base):
+    """A follow-up from an incident, tracked until done."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (Index("ix_action_items_owner_status", "owner", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    due_on: Mapped[date]
+    priority: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), index=True)  # open | done
+    source: Mapped[str] = mapped_column(String(20), default="command")
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(32))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ScheduledWorkRow(Base):
+    """What is due, and when: the source of truth the scheduler's timers are rebuilt from.
+
+    One row per piece of pending work (an update reminder, an escalation level, a nudge…), keyed so that
+    scheduling the same work twice is one row. A runner claims a row before acting (state `firing`), and
+    removes or reschedules it in the transaction that records what was done.
+    """
+
+    __tablename__ = "scheduled_work"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    action_item_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SentNotificationRow(Base):
+    """Every reminder, escalation and nudge sent, by its idempotency key: a key is sent once, ever."""
+
+    __tablename__ = "sent_notifications"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime]

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.action_item_store import SqlActionItemStore
 from storage.database import Database
 from storage.incident_store import SqlIncidentStore
 from storage.timeline_store import SqlTimelineStore
@@ -15,6 +16,7 @@ class SqlUnitOfWork:
     session: AsyncSession
     incidents: SqlIncidentStore
     timeline: SqlTimelineStore
+    action_items: SqlActionItemStore
 
     def __init__(self, database: Database, *, write: bool) -> None:
         self._database = database
@@ -25,6 +27,7 @@ class SqlUnitOfWork:
         await self.session.begin()
         self.incidents = SqlIncidentStore(self.session, lock_rows=self._write)
         self.timeline = SqlTimelineStore(self.session)
+        self.action_items = SqlActionItemStore(self.session)
         return self
 
     async def __aexit__(
