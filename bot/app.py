@@ -12,14 +12,22 @@ from bot.lazy import TrackedLazyListenerRunner
 from bot.listeners.actions import register_actions
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
+from bot.listeners.follow_through import register_follow_through
 from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
 from incidents.capture import CaptureService
 from incidents.context import Context
+from incidents.followup import Planner
 
 
 def build_bolt_app(
-    ctx: Context, client: AsyncWebClient, *, signing_secret: str | None, capture: CaptureService, me: BotIdentity
+    ctx: Context,
+    client: AsyncWebClient,
+    *,
+    signing_secret: str | None,
+    capture: CaptureService,
+    me: BotIdentity,
+    planner: Planner,
 ) -> tuple[AsyncApp, TrackedLazyListenerRunner]:
     """The Bolt app on `client`, acking before any slow work (process_before_response) with tracked lazies."""
     app = AsyncApp(
@@ -38,4 +46,5 @@ def build_bolt_app(
     register_actions(app, ctx)
     register_events(app, ctx, capture, me)
     register_timeline(app, ctx)
+    register_follow_through(app, ctx, planner)
     return app, runner

@@ -22,6 +22,8 @@ SUBCOMMANDS = (
     "help",
     "timeline",
     "note",
+    "action",
+    "actions",
 )
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _BARE_USER = re.compile(r"^[UW][A-Z0-9]{6,}$")

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Sequence
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.blocks.followup import render_followup_blocks
 from bot.blocks.notices import notice_text, render_notice_blocks
 from bot.blocks.summary import render_announcement_blocks, render_summary_blocks, summary_text
-from bot.slack_reading import SlackReader
+from bot.slack_reading import NOTICE_EVENT, SlackReader, find_notice
 from incidents.errors import ChannelNameTaken, ChatError
 from incidents.model import ChannelRef, Incident
 from incidents.policy import Policy
-from incidents.ports import Clock, Notice
+from incidents.ports import Clock, FollowUpNotice, Notice
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ class SlackGateway:
         self.policy = policy
         self.clock = clock
         self.bot_user_id = bot_user_id
-        reader = SlackReader(client, _call, bot_user_id)
+        reader = self._reader = SlackReader(client, _call, bot_user_id)
         self.history, self.replies, self.user_names = reader.history, reader.replies, reader.user_names
         self.user_timezone, self.permalink, self.upload = reader.user_timezone, reader.permalink, reader.upload
 
@@ -137,6 +139,23 @@ class SlackGateway:
             except ChatError:
                 pass  # not in the channel (yet): a DM still reaches them
         await _call("chat.postMessage", self.client.chat_postMessage(channel=user_id, text=text))
+
+    async def send_notice(self, target: str, notice: FollowUpNotice, *, key: str) -> tuple[str, str | None]:
+        # The key travels as message metadata, so a send whose record was lost can be found in history.
+        data = await _call(
+            "chat.postMessage",
+            self.client.chat_postMessage(
+                channel=target,
+                text=notice.text,
+                blocks=render_followup_blocks(notice),
+                unfurl_links=False,
+                metadata={"event_type": NOTICE_EVENT, "event_payload": {"key": key}},
+            ),
+        )
+        return str(data.get("channel", target)), (str(data["ts"]) if data.get("ts") else None)
+
+    async def find_notice(self, target: str, key: str, *, since: datetime) -> bool:
+        return await find_notice(self._reader, target, key, since.timestamp())
 
     async def channel_members(self, channel_id: str) -> set[str]:
         members: set[str] = set()

@@ -96,3 +96,20 @@ class SlackReader:
                 initial_comment=comment,
             ),
         )
+
+
+NOTICE_EVENT = "firebreak_notice"
+
+
+async def find_notice(reader: SlackReader, target: str, key: str, since_ts: float) -> bool:
+    """Look for a message carrying `key` in its metadata in `target` (a channel, or a user's DM)."""
+    channel = target
+    if target.startswith(("U", "W")):
+        data = await reader._call("conversations.open", reader.client.conversations_open(users=target))
+        channel = str((data.get("channel") or {}).get("id", ""))
+    args = {"channel": channel, "oldest": f"{since_ts:.6f}", "include_all_metadata": True}
+    async for raw in reader._pages("conversations.history", **args):
+        metadata = raw.get("metadata") or {}
+        if metadata.get("event_type") == NOTICE_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
+            return True
+    return False

@@ -24,8 +24,12 @@ from bot.slack_gateway import SlackGateway
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
+from incidents.followup import Planner
+from incidents.followup_runner import FollowThrough
 from incidents.policy import Policy, load_policy
 from incidents.ports import Clock
+from scheduling.leader import leadership_for
+from scheduling.scheduler import FollowThroughScheduler
 from storage.capture_writer import GroupCommitWriter
 from storage.channels import incident_channels, incident_id_for_channel
 from storage.database import Database
@@ -53,6 +57,9 @@ class Runtime:
     lazy: TrackedLazyListenerRunner
     web_app: web.Application
     writer: GroupCommitWriter
+    planner: Planner
+    follow_through: FollowThrough
+    scheduler: FollowThroughScheduler
 
 
 async def bot_identity(client: AsyncWebClient) -> BotIdentity:
@@ -95,12 +102,21 @@ async def runtime(
             index.add(channel_id, incident_id)
         writer.start()
         capture = CaptureService(index, writer)
-        ctx = Context(uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture)
+        planner = Planner(policy, clock)
+        ctx = Context(uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner)
+        follow_through = FollowThrough(ctx, planner)
+        scheduler = FollowThroughScheduler(
+            follow_through,
+            leadership_for(settings.database_url, database.write_engine),
+            clock,
+            sweep=policy.scheduler.sweep,
+        )
+        planner.on_due = scheduler.wake_at
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-        bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me)
+        bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
         route = CaptureRoute(capture, policy, secret, me) if secret else None
         web_app = build_web_app(bolt if secret else None, database.ping, route)
-        yield Runtime(settings, database, ctx, client, bolt, lazy, web_app, writer)
+        yield Runtime(settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler)
     finally:
         await writer.stop()
         await session.close()

@@ -39,9 +39,13 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
         _log_started(rt)
         # Catch up on what was said while the bot was down, without holding up start-up.
         catch_up = asyncio.create_task(backfill_open_incidents(rt.ctx), name="backfill")
+        # Follow-through: plan what is due from the database, then run what fell due while we were down (once).
+        await rt.follow_through.reconcile()
+        await rt.scheduler.start()
         try:
             await stop.wait()
         finally:
+            await rt.scheduler.stop()
             catch_up.cancel()
             log.info("Shutting down: finishing %d lazy task(s)", rt.lazy.pending)
             if socket_mode is not None:

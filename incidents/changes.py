@@ -62,6 +62,8 @@ async def _apply(ctx: Context, target: Target, mutate: Mutation, *, invite: Sequ
         await uow.incidents.add_event(fresh.reference, change.event)
         if invite:
             await uow.incidents.add_members(fresh.reference, invite, change.event.at)
+        if ctx.planner is not None:
+            await ctx.planner.incident_changed(uow, fresh)
         await uow.commit()
     return ChangeResult(fresh, await _broadcast(ctx, fresh, change, invite))
 
@@ -214,5 +216,19 @@ async def reopen(ctx: Context, target: Target, reason: str = "") -> ChangeResult
             ),
             Notice("reopened", target.actor, text),
         )
+
+    return await _apply(ctx, target, mutate)
+
+
+async def acknowledge_incident(ctx: Context, target: Target) -> ChangeResult:
+    """Someone takes it: stops the acknowledgement escalation (MTTA is measured to here)."""
+
+    def mutate(incident: Incident) -> Change:
+        if incident.acknowledged_at is not None:
+            raise InvalidTransition(f"{incident.reference} is already acknowledged.")
+        at = ctx.clock.now()
+        acknowledge(incident, at)
+        text = f"<@{target.actor}> acknowledged {incident.reference}"
+        return Change(TimelineEvent("acknowledged", at, target.actor, text), Notice("acknowledged", target.actor, text))
 
     return await _apply(ctx, target, mutate)

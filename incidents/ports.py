@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -72,6 +72,39 @@ class ActionItemStore(Protocol):
     async def search(self, query: ActionItemFilter) -> list[ActionItem]: ...
 
 
+@dataclass(frozen=True)
+class DueWork:
+    """A row of scheduled work: `key` names the work (one row per piece), `due_at` is when it is due."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    incident_id: int | None = None
+    action_item_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 0
+    recovering: bool = False  # claimed before by a runner that never finished: it may have sent already
+
+
+class WorkStore(Protocol):
+    async def put(self, work: DueWork) -> None:
+        """Create or replace the work with this key (pending again)."""
+        ...
+
+    async def get(self, key: str) -> DueWork | None: ...
+    async def remove(self, key: str) -> None: ...
+    async def remove_for(
+        self, *, incident_id: int | None = None, action_item_id: int | None = None, kinds: Sequence[str] = ()
+    ) -> None: ...
+    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[DueWork]:
+        """Mark due work as being done (and work whose earlier claim expired), returning it."""
+        ...
+
+    async def next_due(self) -> datetime | None: ...
+    async def was_sent(self, key: str) -> bool: ...
+    async def record_sent(self, key: str, channel: str, ts: str | None, at: datetime) -> None: ...
+
+
 class FollowUpPlanner(Protocol):
     """Keeps what is due (reminders, escalations, nudges) in step with each change, in the same transaction."""
 
@@ -86,6 +119,8 @@ class UnitOfWork(Protocol):
     def timeline(self) -> TimelineStore: ...
     @property
     def action_items(self) -> ActionItemStore: ...
+    @property
+    def work(self) -> WorkStore: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(
@@ -96,6 +131,17 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = True) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class FollowUpNotice:
+    """A reminder, escalation, nudge or digest; `buttons` are (kind, value) pairs the chat adapter renders."""
+
+    kind: str  # update_reminder, unacknowledged, escalation, management, postmortem_reminder, nudge, digest
+    text: str
+    reference: str | None = None
+    buttons: tuple[tuple[str, str], ...] = ()
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,3 +189,13 @@ class IncidentChat(Protocol):
 
     async def permalink(self, channel_id: str, ts: str) -> str | None: ...
     async def upload(self, channel_id: str, *, filename: str, content: bytes, title: str, comment: str) -> None: ...
+
+    # Follow-through: reminders, escalations and nudges. `key` makes each send idempotent: it travels with
+    # the message (as message metadata), so a send whose record was lost in a crash can be found again.
+    async def send_notice(self, target: str, notice: FollowUpNotice, *, key: str) -> tuple[str, str | None]:
+        """Post `notice` to a channel, or DM a user (U…); returns (channel id, message ts)."""
+        ...
+
+    async def find_notice(self, target: str, key: str, *, since: datetime) -> bool:
+        """Whether a notice with `key` was already posted to `target` since `since`."""
+        ...

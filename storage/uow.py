@@ -10,6 +10,7 @@ from storage.action_item_store import SqlActionItemStore
 from storage.database import Database
 from storage.incident_store import SqlIncidentStore
 from storage.timeline_store import SqlTimelineStore
+from storage.work_store import SqlWorkStore
 
 
 class SqlUnitOfWork:
@@ -17,6 +18,7 @@ class SqlUnitOfWork:
     incidents: SqlIncidentStore
     timeline: SqlTimelineStore
     action_items: SqlActionItemStore
+    work: SqlWorkStore
 
     def __init__(self, database: Database, *, write: bool) -> None:
         self._database = database
@@ -28,6 +30,7 @@ class SqlUnitOfWork:
         self.incidents = SqlIncidentStore(self.session, lock_rows=self._write)
         self.timeline = SqlTimelineStore(self.session)
         self.action_items = SqlActionItemStore(self.session)
+        self.work = SqlWorkStore(self.session)
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.command_parser import ParsedCommand, parse_command, parse_list_options, parse_user
 from bot.errors import describe
+from bot.listeners.follow_through import action_command, actions_command
 from bot.listeners.timeline import note_command, timeline_command
 from bot.text import incident_details, incident_list, needs_argument, problems_text, roles_text, unknown_command, usage
 from bot.views.declare import render_declare_modal
@@ -20,7 +21,20 @@ from incidents.model import IncidentFilter
 from incidents.queries import incident_for_channel, known_services, list_incidents, show_incident
 
 # Subcommands whose work (Web API calls, writes) happens after the ack.
-LAZY = {"", "declare", "status", "severity", "role", "update", "resolve", "reopen", "timeline", "note"}
+LAZY = {
+    "",
+    "declare",
+    "status",
+    "severity",
+    "role",
+    "update",
+    "resolve",
+    "reopen",
+    "timeline",
+    "note",
+    "action",
+    "actions",
+}
 
 
 def _target(command: dict[str, Any], parsed: ParsedCommand) -> Target:
@@ -140,5 +154,9 @@ async def _run(
         await timeline_command(ctx, parsed, target, respond)
     elif name == "note":
         await note_command(ctx, parsed, target, respond)
+    elif name == "action":
+        await action_command(ctx, parsed, target, respond, client, trigger)
+    elif name == "actions":
+        await actions_command(ctx, parsed, target, respond)
     if result is not None and result.problems:
         await respond(text=problems_text(result.problems), response_type="ephemeral", replace_original=False)

@@ -167,7 +167,19 @@ def info(ws: Workspace, req: Request) -> dict[str, Any]:
     return {"ok": True, "channel": channel_json(ws, channel, num_members=num_members)}
 
 
+def open_dm(ws: Workspace, req: Request) -> dict[str, Any]:
+    """conversations.open with one user: the bot's DM channel with them (created on first use)."""
+    users = [u for u in arg_str(req.args, "users").split(",") if u]
+    if len(users) != 1:
+        raise ApiError("invalid_arguments")
+    if users[0] not in ws.users:
+        raise ApiError("user_not_found")
+    channel = ws.im_with(users[0])
+    return {"ok": True, "channel": {"id": channel.id, "is_im": True}}
+
+
 METHODS: dict[str, Handler] = {
+    "conversations.open": open_dm,
     "conversations.create": create,
     "conversations.invite": invite,
     "conversations.kick": kick,

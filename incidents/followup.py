@@ -1,0 +1,191 @@
+"""The planner: what follow-through is due, and when, kept in step with every change.
+
+The database holds one row per piece of pending work. Every use case that changes an incident or an action
+item asks the planner, in the same transaction, to put the work that now applies and remove what no longer
+does. The scheduler only turns the earliest row into a timer; it can be rebuilt from the rows at any time.
+
+Kinds of work, and the key that makes each one row:
+- `update:<incident>`: remind the commander when no update was posted within the severity's cadence.
+- `ack:<incident>`: nobody acknowledged within the response target; then the escalation levels in turn.
+- `mgmt:<incident>`: a severity the policy names still unresolved after `escalation.management.after`.
+- `postmortem:<incident>`: a resolved SEV1/SEV2 without a published postmortem after `postmortem_after`.
+- `nudge:<item>`: an action item's owner, before the due date, on it, then every few days while overdue.
+- `digest`: the weekly digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from incidents.action_items import ActionItem, ItemStatus
+from incidents.followup_policy import WEEKDAYS
+from incidents.model import Incident
+from incidents.policy import Policy
+from incidents.ports import Clock, DueWork, UnitOfWork
+from incidents.working_hours import zone
+
+UPDATE_KINDS = ("declared", "status_changed", "stakeholder_update")
+INCIDENT_KINDS = ("update", "ack", "mgmt")
+
+
+def update_key(incident_id: int) -> str:
+    return f"update:{incident_id}"
+
+
+def nudge_key(item_id: int) -> str:
+    return f"nudge:{item_id}"
+
+
+class Planner:
+    def __init__(self, policy: Policy, clock: Clock, on_due: Callable[[datetime], None] | None = None) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.on_due = on_due  # tells the scheduler's timer about work due sooner than it planned for
+
+    async def _put(self, uow: UnitOfWork, work: DueWork) -> None:
+        await uow.work.put(work)
+        if self.on_due is not None:
+            self.on_due(work.due_at)
+
+    async def incident_changed(self, uow: UnitOfWork, incident: Incident) -> None:
+        assert incident.id is not None
+        open_ = self.policy.is_open(incident.status)
+        if not open_:
+            await uow.work.remove_for(incident_id=incident.id, kinds=INCIDENT_KINDS)
+        else:
+            await self._plan_update_reminder(uow, incident)
+            await self._plan_acknowledgement(uow, incident)
+            await self._plan_management(uow, incident)
+        await self._plan_postmortem(uow, incident)
+
+    async def _plan_update_reminder(self, uow: UnitOfWork, incident: Incident) -> None:
+        assert incident.id is not None
+        severity = self.policy.severity(incident.severity)
+        cadence = severity.update_cadence if severity else None
+        key = update_key(incident.id)
+        if not cadence or incident.channel_id is None:
+            await uow.work.remove(key)
+            return
+        last = (await uow.timeline.latest_of_kinds([incident.id], UPDATE_KINDS)).get(incident.id, incident.declared_at)
+        existing = await uow.work.get(key)
+        snoozed = existing.data.get("snoozed_until") if existing else None
+        due = last + cadence
+        if snoozed and datetime.fromisoformat(snoozed) > due:
+            due = datetime.fromisoformat(snoozed)
+        if existing and existing.due_at == due and existing.data.get("last_update") == last.isoformat():
+            return
+        data = {"reference": incident.reference, "last_update": last.isoformat()}
+        if snoozed:
+            data["snoozed_until"] = snoozed
+        await self._put(uow, DueWork(key, "update", due, incident_id=incident.id, data=data))
+
+    async def snooze_update_reminder(self, uow: UnitOfWork, incident: Incident) -> datetime:
+        assert incident.id is not None
+        until = self.clock.now() + self.policy.reminders.snooze
+        existing = await uow.work.get(update_key(incident.id))
+        data = {
+            **(existing.data if existing else {}),
+            "reference": incident.reference,
+            "snoozed_until": until.isoformat(),
+        }
+        await self._put(uow, DueWork(update_key(incident.id), "update", until, incident_id=incident.id, data=data))
+        return until
+
+    async def _plan_acknowledgement(self, uow: UnitOfWork, incident: Incident) -> None:
+        assert incident.id is not None
+        key = f"ack:{incident.id}"
+        if incident.acknowledged_at is not None:
+            await uow.work.remove(key)
+            return
+        if await uow.work.get(key) is None:
+            severity = self.policy.severity(incident.severity)
+            target = severity.response_target if severity else timedelta(minutes=15)
+            levels = self.policy.escalation.levels
+            due = incident.declared_at + target + (levels[0].after if levels else timedelta(0))
+            data = {"reference": incident.reference, "level": 0}
+            await self._put(uow, DueWork(key, "ack", due, incident_id=incident.id, data=data))
+
+    async def _plan_management(self, uow: UnitOfWork, incident: Incident) -> None:
+        assert incident.id is not None
+        management = self.policy.escalation.management
+        key = f"mgmt:{incident.id}"
+        names = {s.lower() for s in management.severities}
+        if not management.notify or incident.severity.lower() not in names:
+            await uow.work.remove(key)
+            return
+        if await uow.work.get(key) is None:
+            due = incident.declared_at + management.after
+            await self._put(
+                uow, DueWork(key, "mgmt", due, incident_id=incident.id, data={"reference": incident.reference})
+            )
+
+    async def _plan_postmortem(self, uow: UnitOfWork, incident: Incident) -> None:
+        assert incident.id is not None
+        key = f"postmortem:{incident.id}"
+        reminders = self.policy.reminders
+        wanted = {s.lower() for s in reminders.postmortem_severities}
+        due_for = (
+            incident.resolved_at is not None
+            and incident.postmortem_published_at is None
+            and incident.severity.lower() in wanted
+        )
+        if not due_for:
+            await uow.work.remove(key)
+        elif await uow.work.get(key) is None and incident.resolved_at is not None:
+            due = incident.resolved_at + reminders.postmortem_after
+            data = {"reference": incident.reference}
+            await self._put(uow, DueWork(key, "postmortem", due, incident_id=incident.id, data=data))
+
+    async def action_item_changed(self, uow: UnitOfWork, item: ActionItem) -> None:
+        key = nudge_key(item.id)
+        if item.status is not ItemStatus.OPEN:
+            await uow.work.remove(key)
+            return
+        stage, due = next_nudge(item, self.policy, self.clock.now())
+        await self._put(uow, DueWork(key, "nudge", due, action_item_id=item.id, data={"stage": stage}))
+
+    async def ensure_digest(self, uow: UnitOfWork) -> None:
+        digest = self.policy.digest
+        if not digest.enabled:
+            await uow.work.remove("digest")
+            return
+        existing = await uow.work.get("digest")
+        if existing is None:
+            await self._put(uow, DueWork("digest", "digest", next_digest(self.policy, self.clock.now())))
+
+
+def _nominal(day: date, policy: Policy) -> datetime:
+    """A day's nudge time before working hours are applied: the start of the working day, in UTC terms of
+    the policy's default timezone. The runner moves it into the owner's own working hours."""
+    tz = zone(policy.working_hours.default_timezone)
+    return datetime.combine(day, policy.working_hours.start, tzinfo=tz)
+
+
+def next_nudge(item: ActionItem, policy: Policy, now: datetime) -> tuple[str, datetime]:
+    """The next nudge for an open item: (stage, when), from now on."""
+    rules = policy.action_items
+    before = _nominal(item.due_on - timedelta(days=max(1, rules.nudge_before.days)), policy)
+    on_due = _nominal(item.due_on, policy)
+    if now < before:
+        return "before", before
+    if now < on_due:
+        return "due", on_due
+    every = max(rules.overdue_every, timedelta(hours=1))
+    overdue = on_due + every
+    while overdue <= now:
+        overdue += every
+    return "overdue", overdue
+
+
+def next_digest(policy: Policy, now: datetime) -> datetime:
+    digest = policy.digest
+    tz = zone(digest.timezone)
+    local = now.astimezone(tz)
+    target_day = WEEKDAYS.index(digest.weekday)
+    for days_ahead in range(8):
+        day = (local + timedelta(days=days_ahead)).date()
+        candidate = datetime.combine(day, digest.at, tzinfo=tz)
+        if day.weekday() == target_day and candidate > local:
+            return candidate.astimezone(now.tzinfo)
+    raise AssertionError("unreachable: some day in the next 8 is the digest day")

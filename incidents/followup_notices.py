@@ -1,0 +1,90 @@
+"""What reminders, escalations, nudges and the digest say. Words only; the chat adapter lays them out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from incidents.action_items import ActionItem, ActionItemFilter
+from incidents.context import Context
+from incidents.durations import format_duration
+from incidents.model import Incident, IncidentFilter
+from incidents.ports import FollowUpNotice
+
+
+def reminder_notice(incident: Incident, cadence: timedelta | None) -> FollowUpNotice:
+    commander = f"<@{incident.commander}>" if incident.commander else "Commander"
+    if cadence is None:
+        return FollowUpNotice(
+            "postmortem_reminder",
+            f"{commander}, {incident.reference} ({incident.severity}) was resolved and still has no published "
+            "postmortem. `/incident postmortem` drafts one from the timeline in a minute.",
+            incident.reference,
+        )
+    return FollowUpNotice(
+        "update_reminder",
+        f"{commander}, no update on {incident.reference} for {format_duration(cadence)} "
+        f"({incident.severity} cadence). Stakeholders are waiting: post an update.",
+        incident.reference,
+        buttons=(("post_update", incident.reference), ("snooze", incident.reference)),
+    )
+
+
+def escalation_notice(incident: Incident, level: int, targets: list[str], *, has_levels: bool) -> FollowUpNotice:
+    who = " ".join(_mention(t) for t in targets)
+    if level < 0:
+        text = (
+            f":rotating_light: {incident.reference} ({incident.severity}) is still unresolved: "
+            f"escalating to management {who}".rstrip()
+        )
+    elif not has_levels:
+        commander = f"<@{incident.commander}>" if incident.commander else "Responders"
+        head = f":warning: Nobody has acknowledged {incident.reference} ({incident.severity}) yet."
+        text = f"{head} {commander}, please acknowledge."
+    else:
+        head = f":warning: {incident.reference} ({incident.severity}) is unacknowledged"
+        text = f"{head}: escalation level {level + 1} {who}".rstrip()
+    return FollowUpNotice("escalation", text, incident.reference, buttons=(("acknowledge", incident.reference),))
+
+
+def _mention(target: str) -> str:
+    if target.startswith("S"):
+        return f"<!subteam^{target}>"
+    if target.startswith(("U", "W")):
+        return f"<@{target}>"
+    return f"<#{target}>" if target.startswith(("C", "G")) else target
+
+
+def nudge_notice(item: ActionItem, stage: str, today: date) -> FollowUpNotice:
+    if stage == "before":
+        when = f"is due {item.due_on:%a %d %b}"
+    elif stage == "due" or item.due_on >= today:
+        when = "is due today"
+    else:
+        when = f"is {(today - item.due_on).days} day(s) overdue (due {item.due_on:%d %b})"
+    text = f"Action item #{item.id} from {item.incident_reference} {when}: {item.text}"
+    return FollowUpNotice(
+        "nudge", text, item.incident_reference, buttons=(("item_done", str(item.id)), ("item_snooze", str(item.id)))
+    )
+
+
+async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
+    today = ctx.clock.now().date()
+    async with ctx.uow(write=False) as uow:
+        recent = [
+            i
+            for i in await uow.incidents.search(IncidentFilter(open_only=False, limit=500))
+            if i.declared_at >= since and not i.private
+        ]
+        items = await uow.action_items.search(ActionItemFilter(open_only=True, limit=1000))
+    lines = [f"*Incidents this week* ({len(recent)})"]
+    lines += [f"• {i.reference} [{i.severity}] {i.title} · {i.status}" for i in recent[:30]] or ["• none :tada:"]
+    by_owner: dict[str, list[ActionItem]] = {}
+    for item in items:
+        by_owner.setdefault(item.owner, []).append(item)
+    lines.append(f"*Open action items* ({len(items)})")
+    for owner, owned in sorted(by_owner.items(), key=lambda kv: -len(kv[1])):
+        overdue = sum(1 for i in owned if i.is_overdue(today))
+        lines.append(f"• <@{owner}>: {len(owned)} open" + (f", {overdue} overdue" if overdue else ""))
+    if not items:
+        lines.append("• none")
+    return FollowUpNotice("digest", "Weekly incident digest", None, lines=tuple(lines))

@@ -1,0 +1,105 @@
+"""Scheduled work and sent notifications in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents.ports import DueWork
+from storage.dialect import upsert
+from storage.tables import ScheduledWorkRow, SentNotificationRow
+
+
+def _work(row: ScheduledWorkRow, *, recovering: bool = False) -> DueWork:
+    return DueWork(
+        key=row.key,
+        kind=row.kind,
+        due_at=row.due_at,
+        incident_id=row.incident_id,
+        action_item_id=row.action_item_id,
+        data=dict(row.data or {}),
+        attempts=row.attempts,
+        recovering=recovering,
+    )
+
+
+class SqlWorkStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def put(self, work: DueWork) -> None:
+        values = {
+            "key": work.key,
+            "kind": work.kind,
+            "incident_id": work.incident_id,
+            "action_item_id": work.action_item_id,
+            "due_at": work.due_at,
+            "state": "pending",
+            "claimed_at": None,
+            "attempts": work.attempts,
+            "last_error": "",
+            "data": work.data,
+        }
+        changes = {k: v for k, v in values.items() if k != "key"}
+        stmt = upsert(self.session, ScheduledWorkRow, [values]).on_conflict_do_update(
+            index_elements=[ScheduledWorkRow.key], set_=changes
+        )
+        await self.session.execute(stmt)
+
+    async def get(self, key: str) -> DueWork | None:
+        row = await self.session.get(ScheduledWorkRow, key, populate_existing=True)
+        return _work(row) if row else None
+
+    async def remove(self, key: str) -> None:
+        await self.session.execute(delete(ScheduledWorkRow).where(ScheduledWorkRow.key == key))
+
+    async def remove_for(
+        self, *, incident_id: int | None = None, action_item_id: int | None = None, kinds: Sequence[str] = ()
+    ) -> None:
+        stmt = delete(ScheduledWorkRow)
+        if incident_id is not None:
+            stmt = stmt.where(ScheduledWorkRow.incident_id == incident_id)
+        if action_item_id is not None:
+            stmt = stmt.where(ScheduledWorkRow.action_item_id == action_item_id)
+        if kinds:
+            stmt = stmt.where(ScheduledWorkRow.kind.in_(list(kinds)))
+        await self.session.execute(stmt)
+
+    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[DueWork]:
+        due = or_(
+            and_(ScheduledWorkRow.state == "pending", ScheduledWorkRow.due_at <= now),
+            # Claimed by a runner that never finished (it crashed): claim it again, carefully.
+            and_(ScheduledWorkRow.state == "firing", ScheduledWorkRow.claimed_at < now - lease),
+        )
+        stmt = (
+            select(ScheduledWorkRow)
+            .where(due)
+            .order_by(ScheduledWorkRow.due_at)
+            .limit(limit)
+            # On PostgreSQL a second runner skips rows the first is claiming; SQLite has one writer anyway.
+            .with_for_update(skip_locked=True)
+        )
+        rows = list((await self.session.scalars(stmt)).all())
+        claimed = []
+        for row in rows:
+            recovering = row.state == "firing"
+            row.state, row.claimed_at, row.attempts = "firing", now, row.attempts + 1
+            claimed.append(_work(row, recovering=recovering))
+        await self.session.flush()
+        return claimed
+
+    async def next_due(self) -> datetime | None:
+        found = await self.session.scalar(
+            select(func.min(ScheduledWorkRow.due_at)).where(ScheduledWorkRow.state == "pending")
+        )
+        return found
+
+    async def was_sent(self, key: str) -> bool:
+        return await self.session.get(SentNotificationRow, key) is not None
+
+    async def record_sent(self, key: str, channel: str, ts: str | None, at: datetime) -> None:
+        stmt = upsert(self.session, SentNotificationRow, [{"key": key, "channel": channel, "ts": ts, "sent_at": at}])
+        await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[SentNotificationRow.key]))
