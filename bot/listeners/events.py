@@ -12,6 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.capture_events import CAPTURE_EVENTS, BotIdentity, captures_from_event
 from bot.views.home import render_home
+from incidents.action_items import ActionItemFilter
+from incidents.actions import list_action_items
 from incidents.capture import CaptureService
 from incidents.context import Context
 from incidents.queries import home
@@ -38,7 +40,8 @@ def register_events(app: AsyncApp, ctx: Context, capture: CaptureService, me: Bo
             return
         user = event["user"]
         incidents, last_update = await home(ctx, user)
-        view = render_home(incidents, ctx.policy, ctx.clock.now(), user_id=user, last_update=last_update)
+        items = await list_action_items(ctx, ActionItemFilter(owner=user, open_only=True, limit=50))
+        view = render_home(incidents, ctx.policy, ctx.clock.now(), user_id=user, last_update=last_update, items=items)
         await client.views_publish(user_id=user, view=view)
 
     # Subscribed for later use (renames, archives); acknowledged so Slack does not retry them.

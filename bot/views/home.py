@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.action_items import home_section
 from bot.blocks.format import button, clip, mrkdwn, plain
 from bot.text import incident_line
+from incidents.action_items import ActionItem
 from incidents.durations import format_duration
 from incidents.model import Incident
 from incidents.policy import Policy
@@ -25,6 +27,7 @@ def render_home(
     *,
     user_id: str,
     last_update: dict[int, datetime] | None = None,
+    items: list[ActionItem] | None = None,
 ) -> dict[str, Any]:
     last_update = last_update or {}
     blocks: list[dict[str, Any]] = [
@@ -36,6 +39,8 @@ def render_home(
     if mine:
         lines = [f"• *{i.reference}* {', '.join(roles)}" for i, roles in mine]
         blocks.append({"type": "section", "text": mrkdwn(clip("*Your roles*\n" + "\n".join(lines), 3000))})
+    if items is not None:
+        blocks += home_section(items, now.date())
     blocks.append({"type": "section", "text": mrkdwn(f"*Open incidents* ({len(incidents)})")})
     if not incidents:
         blocks.append({"type": "section", "text": mrkdwn("Nothing open. :relieved:")})
