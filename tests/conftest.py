@@ -72,6 +72,7 @@ def make_settings(slack: FakeSlack, database_url: str, **overrides: Any) -> Sett
 @pytest.fixture
 async def bot(slack: FakeSlack, policy: Policy, clock: FrozenClock, database_url: str) -> AsyncIterator[BotClient]:
     settings = make_settings(slack, database_url)
+    slack.workspace.time_source = lambda: clock.now().timestamp()  # Slack's ts follow the test's clock
     async with runtime(settings, policy=policy, clock=clock) as rt:
         runner, url = await serve_app(rt.web_app)
         async with aiohttp.ClientSession() as http:

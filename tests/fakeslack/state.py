@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +136,8 @@ class Workspace:
     trigger_users: dict[str, str] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_ts_us: int = 0
+    # What "now" is for message timestamps: wall-clock by default; tests with a frozen clock set theirs.
+    time_source: Callable[[], float] | None = None
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08X}"
@@ -142,7 +145,7 @@ class Workspace:
     def next_ts(self) -> str:
         # Wall-clock based so ts reads as a real time, but strictly increasing so two messages
         # posted in the same microsecond still get distinct, ordered ts values.
-        now_us = time.time_ns() // 1000
+        now_us = int(self.time_source() * 1_000_000) if self.time_source else time.time_ns() // 1000
         self._last_ts_us = max(now_us, self._last_ts_us + 1)
         return format_ts(self._last_ts_us)
 
