@@ -142,8 +142,11 @@ class Planner:
         if item.status is not ItemStatus.OPEN:
             await uow.work.remove(key)
             return
-        stage, due = next_nudge(item, self.policy, self.clock.now())
-        await self._put(uow, DueWork(key, "nudge", due, action_item_id=item.id, data={"stage": stage}))
+        await self._put(uow, self.nudge_work(item, self.clock.now()))
+
+    def nudge_work(self, item: ActionItem, now: datetime) -> DueWork:
+        stage, due = next_nudge(item, self.policy, now)
+        return DueWork(nudge_key(item.id), "nudge", due, action_item_id=item.id, data={"stage": stage})
 
     async def ensure_digest(self, uow: UnitOfWork) -> None:
         digest = self.policy.digest

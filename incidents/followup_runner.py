@@ -43,6 +43,7 @@ PERMANENT = frozenset(
     }
 )
 CLAIM_BATCH = 200
+BATCH = 100  # incidents planned per transaction at start-up
 
 
 class FollowThrough:
@@ -51,15 +52,34 @@ class FollowThrough:
         self.planner = planner
 
     async def reconcile(self) -> None:
-        """Make sure every open incident and action item has its work planned (start-up, or after an upgrade
-        brought incidents that predate a rule). Planning is idempotent: existing rows are kept as they are."""
-        async with self.ctx.uow() as uow:
-            for incident in await uow.incidents.search(IncidentFilter(open_only=False, limit=5000)):
-                if self.ctx.policy.is_open(incident.status) or incident.postmortem_published_at is None:
+        """Plan what is missing (start-up, or after an upgrade brought incidents that predate a rule).
+
+        Work already planned is left as it is. Writes are committed in small batches, so the one SQLite writer
+        is never held for long while the bot is already serving.
+        """
+        async with self.ctx.uow(write=False) as uow:
+            planned = await uow.work.keys()
+            incidents = await uow.incidents.search(IncidentFilter(open_only=False, limit=5000))
+            items = await uow.action_items.search(ActionItemFilter(open_only=True, limit=1_000_000))
+        planned_incidents = {int(k.split(":")[1]) for k in planned if k.split(":")[0] in ("update", "ack", "mgmt")}
+        missing = [
+            i
+            for i in incidents
+            if i.id not in planned_incidents
+            and (self.ctx.policy.is_open(i.status) or (i.resolved_at and i.postmortem_published_at is None))
+        ]
+        for start in range(0, len(missing), BATCH):
+            async with self.ctx.uow() as uow:
+                for incident in missing[start : start + BATCH]:
                     await self.planner.incident_changed(uow, incident)
-            for item in await uow.action_items.search(ActionItemFilter(open_only=True, limit=100_000)):
-                if await uow.work.get(nudge_key(item.id)) is None:
-                    await self.planner.action_item_changed(uow, item)
+                await uow.commit()
+        now = self.ctx.clock.now()
+        nudges = [self.planner.nudge_work(item, now) for item in items if nudge_key(item.id) not in planned]
+        for start in range(0, len(nudges), BATCH * 5):
+            async with self.ctx.uow() as uow:
+                await uow.work.put_many(nudges[start : start + BATCH * 5])
+                await uow.commit()
+        async with self.ctx.uow() as uow:
             await self.planner.ensure_digest(uow)
             await uow.commit()
 

@@ -52,10 +52,15 @@ class FollowThroughScheduler:
         await self.keep_leadership()
 
     async def stop(self) -> None:
-        self.scheduler.shutdown(wait=False)
-        jobs.unregister(self.id)
-        await self.leadership.release()
-        self.is_leader = False
+        """No new passes; the one in flight (if any) finishes its sends and records before we let go.
+
+        APScheduler's asyncio executor cancels running jobs on shutdown, so we wait for the pass first.
+        """
+        self.is_leader = False  # passes starting from now on return at once
+        async with self._lock:
+            self.scheduler.shutdown(wait=False)
+            jobs.unregister(self.id)
+            await self.leadership.release()
 
     async def keep_leadership(self) -> None:
         """Become (or stay) the leader; the leader runs what is due on every sweep."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,28 +27,41 @@ def _work(row: ScheduledWorkRow, *, recovering: bool = False) -> DueWork:
     )
 
 
+def _values(work: DueWork) -> dict[str, Any]:
+    return {
+        "key": work.key,
+        "kind": work.kind,
+        "incident_id": work.incident_id,
+        "action_item_id": work.action_item_id,
+        "due_at": work.due_at,
+        "state": "pending",
+        "claimed_at": None,
+        "attempts": work.attempts,
+        "last_error": "",
+        "data": work.data,
+    }
+
+
 class SqlWorkStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def put(self, work: DueWork) -> None:
-        values = {
-            "key": work.key,
-            "kind": work.kind,
-            "incident_id": work.incident_id,
-            "action_item_id": work.action_item_id,
-            "due_at": work.due_at,
-            "state": "pending",
-            "claimed_at": None,
-            "attempts": work.attempts,
-            "last_error": "",
-            "data": work.data,
-        }
+        values = _values(work)
         changes = {k: v for k, v in values.items() if k != "key"}
         stmt = upsert(self.session, ScheduledWorkRow, [values]).on_conflict_do_update(
             index_elements=[ScheduledWorkRow.key], set_=changes
         )
         await self.session.execute(stmt)
+
+    async def put_many(self, works: Sequence[DueWork]) -> None:
+        """Plan work that is not planned yet, in one statement (start-up reconcile); existing rows are kept."""
+        if works:
+            stmt = upsert(self.session, ScheduledWorkRow, [_values(w) for w in works])
+            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[ScheduledWorkRow.key]))
+
+    async def keys(self) -> set[str]:
+        return set((await self.session.scalars(select(ScheduledWorkRow.key))).all())
 
     async def get(self, key: str) -> DueWork | None:
         row = await self.session.get(ScheduledWorkRow, key, populate_existing=True)
