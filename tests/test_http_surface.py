@@ -33,7 +33,10 @@ def _stored_rows(database_url: str) -> int:
 
 def _command_body(bot: BotClient, text: str) -> bytes:
     return req.slash_command_body(
-        text=text, user_id="UALICE", channel_id="CGENERAL", response_url=bot.slack.new_response_url(),
+        text=text,
+        user_id="UALICE",
+        channel_id="CGENERAL",
+        response_url=bot.slack.new_response_url(),
         trigger_id=bot.slack.new_trigger_id("UALICE"),
     )
 
@@ -99,16 +102,24 @@ async def test_a_signature_made_with_the_right_secret_but_another_body_is_reject
 
 
 async def test_url_verification_answers_the_challenge(bot: BotClient) -> None:
-    reply = await bot.post(req.url_verification_body("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
-                           content_type=req.JSON_CONTENT_TYPE)
+    reply = await bot.post(
+        req.url_verification_body("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
+        content_type=req.JSON_CONTENT_TYPE,
+    )
 
     assert reply.status == 200
     assert reply.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
 
 
 async def test_an_events_api_retry_is_accepted(bot: BotClient) -> None:
-    event = {"type": "member_joined_channel", "user": "UBOB", "channel": "CGENERAL", "channel_type": "C",
-             "team": "T0TEST", "event_ts": f"{time.time():.6f}"}
+    event = {
+        "type": "member_joined_channel",
+        "user": "UBOB",
+        "channel": "CGENERAL",
+        "channel_type": "C",
+        "team": "T0TEST",
+        "event_ts": f"{time.time():.6f}",
+    }
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
 
     first = await bot.event(event, event_id="Ev0RETRIED")

@@ -60,8 +60,9 @@ def test_the_installed_command_prints_the_walk_through_without_a_traceback(tmp_p
     command = Path(sys.executable).with_name("firebreak")
     clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
 
-    done = subprocess.run([str(command), "run"], cwd=tmp_path, env=clean_env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [str(command), "run"], cwd=tmp_path, env=clean_env, capture_output=True, text=True, timeout=60, check=False
+    )
 
     assert done.returncode == 2
     assert "manifest.yml" in done.stderr and "SLACK_BOT_TOKEN" in done.stderr
@@ -80,8 +81,12 @@ def test_the_installed_command_prints_the_walk_through_without_a_traceback(tmp_p
     ],
 )
 def test_a_malformed_setting_gives_one_line_naming_it(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    variable: str, value: str, hint: str,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    hint: str,
 ) -> None:
     set_env(monkeypatch, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s3cret")
     monkeypatch.setenv(variable, value)
@@ -225,8 +230,10 @@ def test_durations_people_write_are_parsed(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize(("text", "problem"), [("15", "has no unit"), ("abc", "is not a duration"),
-                                               ("-5m", "is not a duration"), ("", "is not a duration")])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("15", "has no unit"), ("abc", "is not a duration"), ("-5m", "is not a duration"), ("", "is not a duration")],
+)
 def test_durations_without_a_unit_or_with_junk_are_rejected_with_an_example(text: str, problem: str) -> None:
     with pytest.raises(ValueError) as raised:
         parse_duration(text)
@@ -270,8 +277,9 @@ def test_an_incoherent_policy_is_explained(tmp_path: Path, policy_yaml: str, exp
 
 def test_a_coherent_policy_file_loads(tmp_path: Path) -> None:
     path = tmp_path / "firebreak.yml"
-    path.write_text(f"statuses: [{OPEN_RESOLVED}]\nseverities: [{{id: SEV1, name: A, response_target: 1h30m}}]\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"statuses: [{OPEN_RESOLVED}]\nseverities: [{{id: SEV1, name: A, response_target: 1h30m}}]\n", encoding="utf-8"
+    )
 
     policy = load_policy(path)
 

@@ -73,9 +73,18 @@ def free_port() -> int:
 
 def slash_command_envelope(envelope_id: str, text: str, response_url: str) -> dict[str, Any]:
     payload = {
-        "token": "unused", "team_id": "T0TEST", "team_domain": "fake-team", "channel_id": "CGENERAL",
-        "channel_name": "general", "user_id": "UALICE", "user_name": "alice", "command": "/incident",
-        "text": text, "api_app_id": "A0TEST", "is_enterprise_install": "false", "response_url": response_url,
+        "token": "unused",
+        "team_id": "T0TEST",
+        "team_domain": "fake-team",
+        "channel_id": "CGENERAL",
+        "channel_name": "general",
+        "user_id": "UALICE",
+        "user_name": "alice",
+        "command": "/incident",
+        "text": text,
+        "api_app_id": "A0TEST",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
         "trigger_id": "1234.5678.abcdef",
     }
     return {"envelope_id": envelope_id, "type": "slash_commands", "accepts_response_payload": True, "payload": payload}
@@ -83,35 +92,70 @@ def slash_command_envelope(envelope_id: str, text: str, response_url: str) -> di
 
 def events_api_envelope(envelope_id: str, event: dict[str, Any]) -> dict[str, Any]:
     payload = {
-        "token": "unused", "team_id": "T0TEST", "api_app_id": "A0TEST", "event": event, "type": "event_callback",
-        "event_id": "Ev0SOCKET1", "event_time": int(time.time()),
-        "authorizations": [{"enterprise_id": None, "team_id": "T0TEST", "user_id": "UBOT", "is_bot": True,
-                            "is_enterprise_install": False}],
+        "token": "unused",
+        "team_id": "T0TEST",
+        "api_app_id": "A0TEST",
+        "event": event,
+        "type": "event_callback",
+        "event_id": "Ev0SOCKET1",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": "T0TEST",
+                "user_id": "UBOT",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
     }
-    return {"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False,
-            "retry_attempt": 0, "retry_reason": "", "payload": payload}
+    return {
+        "envelope_id": envelope_id,
+        "type": "events_api",
+        "accepts_response_payload": False,
+        "retry_attempt": 0,
+        "retry_reason": "",
+        "payload": payload,
+    }
 
 
 @pytest.mark.parametrize("signing_secret", [SIGNING_SECRET, None], ids=["http-and-socket", "socket-only"])
 async def test_the_bot_serves_socket_mode_and_healthz_then_stops_cleanly(
-    slack: FakeSlack, slack_socket: SlackSocket, database_url: str, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, signing_secret: str | None,
+    slack: FakeSlack,
+    slack_socket: SlackSocket,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    signing_secret: str | None,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # built-in policy, whatever firebreak.yml the repository holds
     port = free_port()
-    settings = make_settings(slack, database_url, slack_app_token=APP_TOKEN, slack_signing_secret=signing_secret,
-                             port=port)
+    settings = make_settings(
+        slack, database_url, slack_app_token=APP_TOKEN, slack_signing_secret=signing_secret, port=port
+    )
     stop = asyncio.Event()
     serving = asyncio.create_task(serve(settings, stop=stop))
     try:
         async with asyncio.timeout(WAIT):
             ws = await asyncio.shield(slack_socket.connected)
-        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
-                            "connection_info": {"app_id": "A0TEST"}})
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "debug_info": {"host": "fake"},
+                "connection_info": {"app_id": "A0TEST"},
+            }
+        )
 
         command = await slack_socket.send(slash_command_envelope("env-command-1", "help", slack.new_response_url()))
-        joined = {"type": "member_joined_channel", "user": "UBOB", "channel": "CGENERAL", "channel_type": "C",
-                  "team": "T0TEST", "event_ts": f"{time.time():.6f}"}
+        joined = {
+            "type": "member_joined_channel",
+            "user": "UBOB",
+            "channel": "CGENERAL",
+            "channel_type": "C",
+            "team": "T0TEST",
+            "event_ts": f"{time.time():.6f}",
+        }
         event = await slack_socket.send(events_api_envelope("env-event-1", joined))
 
         async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as resp:
