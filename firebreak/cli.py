@@ -1,9 +1,10 @@
-"""The `firebreak` command: run, migrate, check-config."""
+"""The `firebreak` command: run, migrate, check-config, postmortem."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from pathlib import Path
@@ -13,9 +14,15 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from firebreak.runtime import policy_path
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
+from incidents.context import SystemClock
+from incidents.errors import IncidentError
 from incidents.policy import PolicyError, load_policy
+from incidents.postmortem_markdown import render_markdown
+from incidents.postmortem_publish import postmortem_to_print
+from postmortem.drafter import PostmortemDrafter
 from storage.database import Database
 from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWorkFactory
 
 SETUP_HELP = """Firebreak needs a Slack app before it can run.
 
@@ -63,6 +70,41 @@ def _check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _postmortem(args: argparse.Namespace) -> int:
+    """Print the stored postmortem; with none stored, a template draft made now from the database (not stored)."""
+    settings = load_settings()
+    policy = load_policy(policy_path(settings))
+
+    async def go() -> str:
+        database = Database(settings.database_url)
+        try:
+            uow = SqlUnitOfWorkFactory(database)
+            found = await postmortem_to_print(uow, PostmortemDrafter(), policy, SystemClock(), args.reference)
+        finally:
+            await database.dispose()
+        if args.format == "md":
+            return render_markdown(found, {})
+        record = {
+            "incident": found.reference,
+            "stored": found.version > 0,
+            "version": found.version,
+            "status": found.status.value,
+            "change": found.change,
+            "created_at": found.created_at.isoformat(),
+            "created_by": found.created_by,
+            "published_at": found.published_at.isoformat() if found.published_at else None,
+            "document": found.document.to_dict(),
+        }
+        return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+    try:
+        print(asyncio.run(go()), end="")
+    except IncidentError as exc:
+        print(f"firebreak: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.firebreak_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -77,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check-config", help="validate the policy file")
     check.add_argument("path", nargs="?", help="policy file (default: FIREBREAK_CONFIG or ./firebreak.yml)")
     check.set_defaults(handler=_check_config)
+    postmortem = commands.add_parser(
+        "postmortem", help="print an incident's postmortem (the stored one, else a template draft made now)"
+    )
+    postmortem.add_argument("reference", help="the incident, e.g. INC-2026-0042")
+    postmortem.add_argument("--format", choices=("md", "json"), default="md")
+    postmortem.set_defaults(handler=_postmortem)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
@@ -86,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, PolicyError) as exc:
         print(f"firebreak: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the output was piped into something that stopped reading (e.g. `| head`)
+        return 0
     except (OperationalError, InterfaceError, OSError) as exc:
         # Not a traceback: the operator needs to know which setting to look at.
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]

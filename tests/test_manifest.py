@@ -36,6 +36,7 @@ SCOPES_BY_FEATURE = {
     "incident canvases": {"canvases:write"},
     "channel bookmarks": {"bookmarks:write"},
     "capture and backfill the timeline": {"channels:history", "groups:history"},
+    "find a sent nudge again after a crash": {"im:history"},
 }
 # Bot events and the scopes Slack requires before it will deliver them.
 SCOPES_BY_EVENT = {
@@ -205,3 +206,8 @@ def test_every_event_the_bot_handles_is_subscribed(manifest: dict[str, Any]) -> 
     # message.channels and message.groups both deliver `message` events.
     delivered = {e.split(".")[0] for e in subscribed}
     assert delivered >= CAPTURE_EVENTS
+
+
+def test_create_action_item_message_shortcut_exists(manifest: dict[str, Any]) -> None:
+    shortcuts = {s["callback_id"]: s for s in manifest["features"]["shortcuts"]}
+    assert shortcuts["create_action_item"]["type"] == "message"
