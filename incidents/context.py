@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from incidents.capture import CaptureService
 from incidents.policy import Policy
 from incidents.ports import Clock, FollowUpPlanner, IncidentChat, UnitOfWorkFactory
+from incidents.postmortem_ports import Drafter
 
 
 class SystemClock:
@@ -25,3 +26,5 @@ class Context:
     capture: CaptureService | None = None
     # Keeps scheduled follow-through in step with changes (None where nothing is scheduled).
     planner: FollowUpPlanner | None = None
+    # Drafts postmortems (a language model or the template; None where nothing drafts).
+    drafter: Drafter | None = None

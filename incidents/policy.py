@@ -21,6 +21,7 @@ from incidents.followup_policy import (
     SchedulerPolicy,
     WorkingHours,
 )
+from incidents.postmortem_policy import PostmortemPolicy
 
 # The lifecycle milestones a status can mark, in the order an incident passes them.
 Milestone = Literal["identified", "mitigated", "resolved", "closed"]
@@ -141,6 +142,7 @@ class Policy(_Strict):
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
     digest: Digest = Field(default_factory=Digest)
     scheduler: SchedulerPolicy = Field(default_factory=SchedulerPolicy)
+    postmortem: PostmortemPolicy = Field(default_factory=PostmortemPolicy)
     reopen_status: str | None = None
 
     @field_validator("severities", "statuses", "roles")

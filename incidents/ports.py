@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from incidents.action_items import ActionItem, ActionItemFilter
 from incidents.model import ChannelRef, Incident, IncidentFilter, TimelineEvent
+from incidents.postmortem_ports import PostmortemStore
 from incidents.timeline import ChatMessage, TimelineEntry
 
 
@@ -121,6 +122,8 @@ class UnitOfWork(Protocol):
     def timeline(self) -> TimelineStore: ...
     @property
     def action_items(self) -> ActionItemStore: ...
+    @property
+    def postmortems(self) -> PostmortemStore: ...
     @property
     def work(self) -> WorkStore: ...
 
