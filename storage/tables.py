@@ -193,3 +193,34 @@ class SentNotificationRow(Base):
     channel: Mapped[str] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime]
+
+
+class PostmortemRow(Base):
+    """An incident's postmortem: its status and current version. Every version is kept in postmortem_versions."""
+
+    __tablename__ = "postmortems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(20))  # draft | in_review | published
+    version: Mapped[int] = mapped_column(Integer)  # the current one
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class PostmortemVersionRow(Base):
+    """One version of a postmortem: the whole document as drafted or edited, and what made it."""
+
+    __tablename__ = "postmortem_versions"
+    __table_args__ = (UniqueConstraint("postmortem_id", "version", name="uq_postmortem_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    change: Mapped[str] = mapped_column(String(200))  # e.g. "drafted", "edited Summary"
+    draft_kind: Mapped[str] = mapped_column(String(20))  # model | template
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)

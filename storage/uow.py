@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.action_item_store import SqlActionItemStore
 from storage.database import Database
 from storage.incident_store import SqlIncidentStore
+from storage.postmortem_store import SqlPostmortemStore
 from storage.timeline_store import SqlTimelineStore
 from storage.work_store import SqlWorkStore
 
@@ -18,6 +19,7 @@ class SqlUnitOfWork:
     incidents: SqlIncidentStore
     timeline: SqlTimelineStore
     action_items: SqlActionItemStore
+    postmortems: SqlPostmortemStore  # postmortems (issue 5)
     work: SqlWorkStore
 
     def __init__(self, database: Database, *, write: bool) -> None:
@@ -30,6 +32,7 @@ class SqlUnitOfWork:
         self.incidents = SqlIncidentStore(self.session, lock_rows=self._write)
         self.timeline = SqlTimelineStore(self.session)
         self.action_items = SqlActionItemStore(self.session)
+        self.postmortems = SqlPostmortemStore(self.session, lock_rows=self._write)
         self.work = SqlWorkStore(self.session)
         return self
 
