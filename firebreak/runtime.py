@@ -28,6 +28,8 @@ from incidents.followup import Planner
 from incidents.followup_runner import FollowThrough
 from incidents.policy import Policy, load_policy
 from incidents.ports import Clock
+from postmortem.drafter import PostmortemDrafter
+from postmortem.openai_model import OpenAIChatModel
 from scheduling.leader import leadership_for
 from scheduling.scheduler import FollowThroughScheduler
 from storage.capture_writer import GroupCommitWriter
@@ -45,6 +47,18 @@ def policy_path(settings: Settings) -> Path | None:
     if settings.firebreak_config is not None:
         return settings.firebreak_config
     return DEFAULT_POLICY_FILE if DEFAULT_POLICY_FILE.exists() else None
+
+
+def postmortem_drafter(settings: Settings) -> PostmortemDrafter:
+    """The language model when FIREBREAK_LLM_MODEL names one and a key or a base URL says where; else the template."""
+    model = settings.firebreak_llm_model
+    if not model:
+        return PostmortemDrafter()
+    if settings.openai_api_key is None and settings.openai_base_url is None:
+        log.warning("FIREBREAK_LLM_MODEL is set without OPENAI_API_KEY or OPENAI_BASE_URL: template drafts only")
+        return PostmortemDrafter()
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return PostmortemDrafter(OpenAIChatModel(model=model, api_key=key, base_url=settings.openai_base_url))
 
 
 @dataclass
@@ -90,6 +104,7 @@ async def runtime(
     database = Database(settings.database_url)
     writer = GroupCommitWriter(database, clock)
     session = aiohttp.ClientSession()
+    drafter = postmortem_drafter(settings)
     try:
         if migrate:
             await upgrade(database)
@@ -103,7 +118,9 @@ async def runtime(
         writer.start()
         capture = CaptureService(index, writer)
         planner = Planner(policy, clock)
-        ctx = Context(uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner)
+        ctx = Context(
+            uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner, drafter=drafter
+        )
         follow_through = FollowThrough(ctx, planner)
         scheduler = FollowThroughScheduler(
             follow_through,
@@ -119,5 +136,6 @@ async def runtime(
         yield Runtime(settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler)
     finally:
         await writer.stop()
+        await drafter.close()
         await session.close()
         await database.dispose()
