@@ -14,10 +14,17 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+from storage.read_cache import ReadCache
+
+# Readers on SQLite: each aiosqlite connection is a thread, and threads beyond a few only fight over the GIL
+# (queries are short and WAL never makes a reader wait), so a small fixed pool beats the default 5 + 10.
+SQLITE_READERS = 3
 
 
 def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
-    options: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60} if writer else {}
+    options: dict[str, Any] = {"pool_size": 1 if writer else SQLITE_READERS, "max_overflow": 0, "pool_timeout": 60}
     engine = create_async_engine(url, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -50,8 +57,16 @@ class Database:
             self.read_engine = _sqlite_engine(url, writer=False)
         else:
             self.write_engine = self.read_engine = create_async_engine(url, pool_pre_ping=True)
-        self.writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self.read_cache = ReadCache()
+        # Every committed write empties the read cache: a session class of our own carries the hook, so it
+        # fires for each writer (units of work, the capture writer) and for no other Database's sessions.
+        write_session = type("WriteSession", (Session,), {})
+        event.listen(write_session, "after_commit", self._committed)
+        self.writer = async_sessionmaker(self.write_engine, expire_on_commit=False, sync_session_class=write_session)
         self.reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def _committed(self, _session: Session) -> None:
+        self.read_cache.invalidate()
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self.writer if write else self.reader)()

@@ -1,20 +1,27 @@
-"""The incident repository: maps rows to the domain's dataclasses and back. 2.0-style selects only."""
+"""The incident repository: maps rows to the domain's dataclasses and back. 2.0-style statements only.
+
+Reads and the writes on the declare path are Core statements: an incident is three selects (the row, its
+services, its roles) whatever the number of incidents, without the ORM's identity map and per-object
+bookkeeping, which cost several times the SQL itself. `save`, a read-modify-write of everything, keeps the
+ORM's unit of work to work out which service and role rows changed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, exists, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from incidents.errors import DuplicateDeclaration
-from incidents.model import Incident, IncidentFilter, TimelineEvent
+from incidents.model import ChannelRef, Incident, IncidentFilter, TimelineEvent
 from storage.dialect import upsert
-from storage.mapping import apply_to_row, to_domain
+from storage.mapping import INCIDENT_COLUMNS, apply_to_row, incident_from_row, incident_values
+from storage.read_cache import ReadCache
 from storage.tables import (
     IncidentRow,
     IncidentSequence,
@@ -25,31 +32,113 @@ from storage.tables import (
     TimelineEntryRow,
 )
 
+_I = cast(Table, IncidentRow.__table__)
+_S = cast(Table, IncidentServiceRow.__table__)
+_R = cast(Table, RoleAssignmentRow.__table__)
+_M = cast(Table, MemberRow.__table__)
+_E = cast(Table, TimelineEntryRow.__table__)
+
 
 class SqlIncidentStore:
-    def __init__(self, session: AsyncSession, *, lock_rows: bool = False) -> None:
+    def __init__(self, session: AsyncSession, *, lock_rows: bool = False, cache: ReadCache | None = None) -> None:
         self.session = session
         # In a write unit of work, reading an incident starts a read-modify-write: lock its row so concurrent
         # changes to one incident run one after another. SQLite's BEGIN IMMEDIATE already serialises writers;
         # PostgreSQL's plain SELECT would let two changes read the same state and the later save undo the other.
         self._lock_rows = lock_rows
+        # Search answers shared between read-only units of work (never used by a write one: it may lock).
+        self._cache = None if lock_rows else cache
+        # reference -> id of every incident this unit of work has seen: an id never changes, so the writes
+        # that take a reference need no extra SELECT for it.
+        self._ids: dict[str, int] = {}
 
-    def _select(self) -> Select[IncidentRow]:
-        return select(IncidentRow).options(selectinload(IncidentRow.services), selectinload(IncidentRow.roles))
+    # -- reading ---------------------------------------------------------------------------------------
+    async def _load(self, stmt: Select[Any]) -> list[Incident]:
+        """Incidents for a select of INCIDENT_COLUMNS, with their services and roles (two more selects)."""
+        rows = (await self.session.execute(stmt)).all()
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        services: dict[int, list[str]] = {i: [] for i in ids}
+        roles: dict[int, dict[str, str]] = {i: {} for i in ids}
+        in_ids = _S.c.incident_id.in_(ids) if len(ids) > 1 else _S.c.incident_id == ids[0]
+        for incident_id, name in await self.session.execute(
+            select(_S.c.incident_id, _S.c.service).where(in_ids).order_by(_S.c.incident_id, _S.c.position)
+        ):
+            services[incident_id].append(name)
+        in_ids = _R.c.incident_id.in_(ids) if len(ids) > 1 else _R.c.incident_id == ids[0]
+        for incident_id, role, user_id in await self.session.execute(
+            select(_R.c.incident_id, _R.c.role, _R.c.user_id).where(in_ids)
+        ):
+            roles[incident_id][role] = user_id
+        incidents = [incident_from_row(row, services[row[0]], roles[row[0]]) for row in rows]
+        self._ids.update((i.reference, row[0]) for i, row in zip(incidents, rows, strict=True))
+        return incidents
 
-    def _select_one(self) -> Select[IncidentRow]:
-        stmt = self._select()
-        return stmt.with_for_update() if self._lock_rows else stmt
+    async def _one(self, where: ColumnElement[bool]) -> Incident | None:
+        stmt = select(*INCIDENT_COLUMNS).where(where)
+        found = await self._load(stmt.with_for_update() if self._lock_rows else stmt)
+        return found[0] if found else None
 
-    async def _row(self, reference: str) -> IncidentRow | None:
-        return (await self.session.scalars(self._select_one().where(IncidentRow.reference == reference))).first()
+    async def get(self, reference: str) -> Incident | None:
+        return await self._one(_I.c.reference == reference)
+
+    async def get_by_channel(self, channel_id: str) -> Incident | None:
+        return await self._one(_I.c.channel_id == channel_id)
+
+    async def get_by_declare_key(self, declare_key: str) -> Incident | None:
+        return await self._one(_I.c.declare_key == declare_key)
+
+    async def is_incident_channel(self, channel_id: str) -> bool:
+        return bool(await self.session.scalar(select(exists().where(_I.c.channel_id == channel_id))))
+
+    async def search(self, query: IncidentFilter) -> list[Incident]:
+        if self._cache is None:
+            return await self._search(query)
+        return await self._cache.answer(query, lambda: self._search(query))
+
+    async def _search(self, query: IncidentFilter) -> list[Incident]:
+        stmt = select(*INCIDENT_COLUMNS).order_by(_I.c.declared_at.desc(), _I.c.id.desc()).limit(query.limit)
+        if query.open_only:
+            stmt = stmt.where(_I.c.is_open.is_(True))
+        if query.severity:
+            stmt = stmt.where(_I.c.severity == query.severity)
+        if query.service:
+            stmt = stmt.where(exists().where(_S.c.incident_id == _I.c.id, _S.c.service == query.service))
+        if query.involving:
+            stmt = stmt.where(_involves(query.involving))
+        if query.visible_to:
+            stmt = stmt.where(or_(_I.c.private.is_(False), _involves(query.visible_to)))
+        return await self._load(stmt)
 
     async def _id(self, reference: str) -> int:
-        found = await self.session.scalar(select(IncidentRow.id).where(IncidentRow.reference == reference))
+        found = self._ids.get(reference)
         if found is None:
-            raise LookupError(reference)
+            found = await self.session.scalar(select(_I.c.id).where(_I.c.reference == reference))
+            if found is None:
+                raise LookupError(reference)
+            self._ids[reference] = found
         return found
 
+    async def events(self, reference: str) -> list[TimelineEvent]:
+        stmt = (
+            select(_E.c.kind, _E.c.at, _E.c.actor, _E.c.text, _E.c.data)
+            .where(_E.c.incident_id == await self._id(reference))
+            .order_by(_E.c.at, _E.c.id)
+        )
+        return [
+            TimelineEvent(kind=kind, at=at, actor=actor, text=text, data=dict(data or {}))
+            for kind, at, actor, text, data in await self.session.execute(stmt)
+        ]
+
+    async def members(self, reference: str) -> set[str]:
+        stmt = select(_M.c.user_id).where(_M.c.incident_id == await self._id(reference), _M.c.left_at.is_(None))
+        return set((await self.session.scalars(stmt)).all())
+
+    async def known_services(self) -> list[str]:
+        return list((await self.session.scalars(select(ServiceRow.name).order_by(ServiceRow.name))).all())
+
+    # -- writing ---------------------------------------------------------------------------------------
     async def next_number(self, year: int) -> int:
         stmt = upsert(self.session, IncidentSequence, [{"year": year, "last_number": 1}])
         stmt = stmt.on_conflict_do_update(
@@ -64,90 +153,70 @@ class SqlIncidentStore:
             await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[ServiceRow.name]))
 
     async def add(self, incident: Incident, *, declare_key: str | None) -> Incident:
+        """Insert `incident`; DuplicateDeclaration if `declare_key` (or its reference) is taken.
+
+        A duplicate leaves the transaction to be rolled back (PostgreSQL aborts it): the unit of work does
+        that on leaving, which also returns the number the duplicate drew from the sequence.
+        """
         await self._ensure_services(incident.services, incident.declared_at)
-        row = IncidentRow(declare_key=declare_key)
-        apply_to_row(incident, row)
+        values = incident_values(incident) | {"declare_key": declare_key}
         try:
-            async with self.session.begin_nested():
-                self.session.add(row)
+            incident_id = (await self.session.execute(insert(_I).values(values).returning(_I.c.id))).scalar_one()
         except IntegrityError as exc:
             raise DuplicateDeclaration(declare_key or incident.reference) from exc
-        incident.id = row.id
+        if incident.services:
+            await self.session.execute(
+                insert(_S),
+                [{"incident_id": incident_id, "service": s, "position": p} for p, s in enumerate(incident.services)],
+            )
+        if incident.roles:
+            await self.session.execute(
+                insert(_R), [{"incident_id": incident_id, "role": r, "user_id": u} for r, u in incident.roles.items()]
+            )
+        incident.id = incident_id
+        self._ids[incident.reference] = incident_id
         return incident
 
     async def save(self, incident: Incident) -> None:
-        row = await self._row(incident.reference)
+        stmt = select(IncidentRow).options(selectinload(IncidentRow.services), selectinload(IncidentRow.roles))
+        # populate_existing: rows this session loaded earlier may since have been changed by Core statements.
+        stmt = stmt.where(IncidentRow.reference == incident.reference).execution_options(populate_existing=True)
+        row = (await self.session.scalars(stmt.with_for_update() if self._lock_rows else stmt)).first()
         if row is None:
             raise LookupError(incident.reference)
         await self._ensure_services(incident.services, incident.declared_at)
         apply_to_row(incident, row)
         await self.session.flush()
 
-    async def get(self, reference: str) -> Incident | None:
-        row = await self._row(reference)
-        return to_domain(row) if row else None
-
-    async def get_by_channel(self, channel_id: str) -> Incident | None:
-        row = (await self.session.scalars(self._select_one().where(IncidentRow.channel_id == channel_id))).first()
-        return to_domain(row) if row else None
-
-    async def is_incident_channel(self, channel_id: str) -> bool:
-        return bool(await self.session.scalar(select(exists().where(IncidentRow.channel_id == channel_id))))
-
-    async def get_by_declare_key(self, declare_key: str) -> Incident | None:
-        row = (await self.session.scalars(self._select_one().where(IncidentRow.declare_key == declare_key))).first()
-        return to_domain(row) if row else None
-
     async def claim_setup(self, reference: str) -> bool:
         stmt = (
-            update(IncidentRow)
-            .where(IncidentRow.reference == reference, IncidentRow.setup_started_at.is_(None))
-            .values(setup_started_at=IncidentRow.declared_at)
+            update(_I)
+            .where(_I.c.reference == reference, _I.c.setup_started_at.is_(None))
+            .values(setup_started_at=_I.c.declared_at)
         )
         result = await self.session.execute(stmt)
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def search(self, query: IncidentFilter) -> list[Incident]:
-        stmt = self._select().order_by(IncidentRow.declared_at.desc(), IncidentRow.id.desc()).limit(query.limit)
-        if query.open_only:
-            stmt = stmt.where(IncidentRow.is_open.is_(True))
-        if query.severity:
-            stmt = stmt.where(IncidentRow.severity == query.severity)
-        if query.service:
-            stmt = stmt.where(
-                exists().where(
-                    IncidentServiceRow.incident_id == IncidentRow.id, IncidentServiceRow.service == query.service
-                )
-            )
-        if query.involving:
-            stmt = stmt.where(_involves(query.involving))
-        if query.visible_to:
-            stmt = stmt.where(or_(IncidentRow.private.is_(False), _involves(query.visible_to)))
-        return [to_domain(row) for row in (await self.session.scalars(stmt)).all()]
+    async def record_setup(
+        self, reference: str, *, channel: ChannelRef | None = None, summary_ts: str | None = None
+    ) -> None:
+        values: dict[str, Any] = {}
+        if channel is not None:
+            values |= {"channel_id": channel.id, "channel_name": channel.name}
+        if summary_ts is not None:
+            values["summary_ts"] = summary_ts
+        if not values:
+            return
+        # Only these columns: whatever else changed since set-up began (a role, the severity) stays as it is.
+        stmt = update(_I).where(_I.c.reference == reference).values(values).returning(_I.c.id)
+        found = (await self.session.execute(stmt)).scalar_one_or_none()
+        if found is None:
+            raise LookupError(reference)
+        self._ids[reference] = found
 
     async def add_event(self, reference: str, event: TimelineEvent) -> None:
-        self.session.add(
-            TimelineEntryRow(
-                incident_id=await self._id(reference),
-                at=event.at,
-                kind=event.kind,
-                actor=event.actor,
-                text=event.text,
-                data=event.data,
-            )
-        )
-        await self.session.flush()
-
-    async def events(self, reference: str) -> list[TimelineEvent]:
-        stmt = (
-            select(TimelineEntryRow)
-            .where(TimelineEntryRow.incident_id == await self._id(reference))
-            .order_by(TimelineEntryRow.at, TimelineEntryRow.id)
-        )
-        return [
-            TimelineEvent(kind=r.kind, at=r.at, actor=r.actor, text=r.text, data=dict(r.data or {}))
-            for r in (await self.session.scalars(stmt)).all()
-        ]
+        values = {"incident_id": await self._id(reference), "at": event.at, "kind": event.kind, "actor": event.actor}
+        await self.session.execute(insert(_E).values(values | {"text": event.text, "data": event.data}))
 
     async def add_members(self, reference: str, user_ids: Sequence[str], at: datetime) -> None:
         if not user_ids:
@@ -165,27 +234,14 @@ class SqlIncidentStore:
 
     async def remove_member(self, reference: str, user_id: str, at: datetime) -> None:
         await self.session.execute(
-            update(MemberRow)
-            .where(MemberRow.incident_id == await self._id(reference), MemberRow.user_id == user_id)
-            .values(left_at=at)
+            update(_M).where(_M.c.incident_id == await self._id(reference), _M.c.user_id == user_id).values(left_at=at)
         )
 
-    async def members(self, reference: str) -> set[str]:
-        stmt = select(MemberRow.user_id).where(
-            MemberRow.incident_id == await self._id(reference), MemberRow.left_at.is_(None)
-        )
-        return set((await self.session.scalars(stmt)).all())
 
-    async def known_services(self) -> list[str]:
-        return list((await self.session.scalars(select(ServiceRow.name).order_by(ServiceRow.name))).all())
-
-
-def _involves(user_id: str) -> Any:
+def _involves(user_id: str) -> ColumnElement[bool]:
     """SQL for: declared it, holds a role in it, or is a current member."""
     return or_(
-        IncidentRow.declared_by == user_id,
-        exists().where(RoleAssignmentRow.incident_id == IncidentRow.id, RoleAssignmentRow.user_id == user_id),
-        exists().where(
-            MemberRow.incident_id == IncidentRow.id, MemberRow.user_id == user_id, MemberRow.left_at.is_(None)
-        ),
+        _I.c.declared_by == user_id,
+        exists().where(_R.c.incident_id == _I.c.id, _R.c.user_id == user_id),
+        exists().where(_M.c.incident_id == _I.c.id, _M.c.user_id == user_id, _M.c.left_at.is_(None)),
     )

@@ -28,8 +28,10 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._database.session(write=self._write)
-        await self.session.begin()
-        self.incidents = SqlIncidentStore(self.session, lock_rows=self._write)
+        if self._write:
+            await self.session.begin()
+        # A read begins by itself at its first query, so one answered from the read cache costs no transaction.
+        self.incidents = SqlIncidentStore(self.session, lock_rows=self._write, cache=self._database.read_cache)
         self.timeline = SqlTimelineStore(self.session)
         self.action_items = SqlActionItemStore(self.session)
         self.postmortems = SqlPostmortemStore(self.session, lock_rows=self._write)
