@@ -42,7 +42,7 @@ def build_bolt_app(
     # Bolt offers no constructor argument for this; see bot/lazy.py for why the default runner won't do.
     app._async_listener_runner.lazy_listener_runner = runner
     register_commands(app, ctx)
-    register_views(app, ctx)
+    register_views(app, ctx, runner)
     register_actions(app, ctx)
     register_events(app, ctx, capture, me)
     register_timeline(app, ctx)

@@ -38,6 +38,15 @@ class SetupReport:
     problems: list[str]
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """What a submission of the declare form led to. `setup` is None when it was a duplicate submission."""
+
+    incident: Incident
+    created: bool
+    setup: SetupReport | None
+
+
 def validate_declaration(ctx: Context, request: DeclareRequest) -> None:
     """Raise InvalidInput naming each bad field; nothing is stored when this fails."""
     errors: dict[str, str] = {}
@@ -78,15 +87,32 @@ def _clean_services(services: list[str]) -> list[str]:
 
 async def record_declaration(ctx: Context, request: DeclareRequest) -> tuple[Incident, bool]:
     """Create the incident in one transaction; returns (incident, created). Idempotent on `declare_key`."""
+    return await _record(ctx, request, claim_setup=False)
+
+
+async def declare_incident(ctx: Context, request: DeclareRequest) -> Declaration:
+    """Record the incident and set up its channel: the whole of declaring, after the modal was validated.
+
+    The transaction that creates the incident also claims its set-up, so of two submissions of one form
+    (a double click) one creates and sets up, and the other just answers with that incident.
+    """
+    incident, created = await _record(ctx, request, claim_setup=True)
+    if not created:
+        return Declaration(incident, created=False, setup=None)
+    return Declaration(incident, created=True, setup=await _set_up(ctx, incident))
+
+
+async def _record(ctx: Context, request: DeclareRequest, *, claim_setup: bool) -> tuple[Incident, bool]:
     validate_declaration(ctx, request)
     now = ctx.clock.now()
     severity = ctx.policy.severity(request.severity)
     assert severity is not None
     commander = request.commander or request.declared_by
     try:
-        return await _insert(ctx, request, severity.id, commander, now)
+        return await _insert(ctx, request, severity.id, commander, now, claim_setup=claim_setup), True
     except DuplicateDeclaration:
-        # A concurrent duplicate of this very submission won the race; answer with its incident.
+        # This very submission was recorded before (the unique declare key said so, and the transaction that
+        # found out was rolled back, number and all): answer with that incident.
         async with ctx.uow(write=False) as uow:
             assert request.declare_key is not None
             existing = await uow.incidents.get_by_declare_key(request.declare_key)
@@ -96,13 +122,11 @@ async def record_declaration(ctx: Context, request: DeclareRequest) -> tuple[Inc
 
 
 async def _insert(
-    ctx: Context, request: DeclareRequest, severity_id: str, commander: str, now: datetime
-) -> tuple[Incident, bool]:
+    ctx: Context, request: DeclareRequest, severity_id: str, commander: str, now: datetime, *, claim_setup: bool
+) -> Incident:
     async with ctx.uow() as uow:
-        if request.declare_key:
-            existing = await uow.incidents.get_by_declare_key(request.declare_key)
-            if existing is not None:
-                return existing, False
+        # No look-up by declare key first: the key is unique, so a duplicate fails the insert below, and its
+        # number goes back with the rollback. Checking first would cost every declaration a query.
         number = await uow.incidents.next_number(now.year)
         incident = Incident(
             reference=incident_reference(now.year, number),
@@ -123,6 +147,8 @@ async def _insert(
             impact_started_at=request.impact_started_at or now,
         )
         incident = await uow.incidents.add(incident, declare_key=request.declare_key)
+        if claim_setup:
+            await uow.incidents.claim_setup(incident.reference)
         await uow.incidents.add_members(incident.reference, sorted({request.declared_by, commander}), now)
         await uow.incidents.add_event(
             incident.reference,
@@ -135,7 +161,7 @@ async def _insert(
             ),
         )
         await uow.commit()
-    return incident, True
+    return incident
 
 
 def _topic(ctx: Context, incident: Incident) -> str:
@@ -150,17 +176,23 @@ async def incident_for_submission(ctx: Context, declare_key: str) -> Incident | 
 
 
 async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
-    """Open the channel, invite, pin the summary and announce. None when another worker already did.
-
-    Each step is attempted even when an earlier optional one fails, and every failure is reported back, so
-    the incident is always consistent and the declarer knows exactly what did not happen.
-    """
+    """Set up a recorded incident's channel (see `_set_up`). None when another worker already claimed it."""
     async with ctx.uow() as uow:
         if not await uow.incidents.claim_setup(reference):
             return None
         incident = await uow.incidents.get(reference)
         await uow.commit()
     assert incident is not None
+    return await _set_up(ctx, incident)
+
+
+async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
+    """Open the channel, invite, pin the summary and announce, for an incident whose set-up this worker claimed.
+
+    Each step is attempted even when an earlier optional one fails, and every failure is reported back, so
+    the incident is always consistent and the declarer knows exactly what did not happen. What set-up creates
+    is stored column by column, so a change someone makes meanwhile (a role, say) is never overwritten.
+    """
     problems: list[str] = []
 
     base = incident_channel_name(ctx.policy.channels.prefix, incident.reference, incident.title)
@@ -183,7 +215,10 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
     if ctx.capture is not None and incident.id is not None:
         ctx.capture.index.add(channel.id, incident.id)
     opened = TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}")
-    incident = await _attach(ctx, incident.reference, opened, channel_id=channel.id, channel_name=channel.name)
+    async with ctx.uow() as uow:
+        await uow.incidents.record_setup(incident.reference, channel=channel)
+        await uow.incidents.add_event(incident.reference, opened)
+        await uow.commit()
 
     try:
         purpose = incident.title if not incident.description else f"{incident.title}: {incident.description}"
@@ -200,7 +235,10 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
 
     try:
         summary_ts = await ctx.chat.post_summary(incident)
-        incident = await _attach(ctx, incident.reference, None, summary_ts=summary_ts)
+        async with ctx.uow() as uow:
+            await uow.incidents.record_setup(incident.reference, summary_ts=summary_ts)
+            await uow.commit()
+        incident.summary_ts = summary_ts
         await ctx.chat.pin(channel.id, summary_ts)
     except ChatError as exc:
         what = "pin" if incident.summary_ts else "post"
@@ -215,20 +253,6 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
     if problems:
         await _tell_declarer(ctx, incident, problems)
     return SetupReport(incident, problems)
-
-
-async def _attach(ctx: Context, reference: str, event: TimelineEvent | None, **fields: str) -> Incident:
-    """Record what set-up created (channel, summary) on a fresh copy, so changes made meanwhile survive."""
-    async with ctx.uow() as uow:
-        incident = await uow.incidents.get(reference)
-        assert incident is not None
-        for name, value in fields.items():
-            setattr(incident, name, value)
-        await uow.incidents.save(incident)
-        if event is not None:
-            await uow.incidents.add_event(reference, event)
-        await uow.commit()
-    return incident
 
 
 async def _tell_declarer(ctx: Context, incident: Incident, problems: list[str]) -> None:

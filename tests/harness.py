@@ -14,7 +14,7 @@ from aiohttp import web
 from firebreak.runtime import Runtime
 from incidents.model import Incident
 from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack, View
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -108,6 +108,8 @@ class BotClient:
         view_id: str = "VSUBMIT1",
         metadata: str = "",
     ) -> Reply:
+        # Slack knows every view it sends a submission of, so the bot may update it (views.update) afterwards.
+        self.slack.views.setdefault(view_id, View(id=view_id, type="modal", callback_id=callback_id, user=user))
         body = req.view_submission_body(
             callback_id=callback_id, view_id=view_id, values=values, user_id=user, private_metadata=metadata
         )

@@ -110,6 +110,40 @@ async def test_private_incident_gets_private_channel_and_no_announcement(bot: Bo
     assert announcement is not None and announcement.messages == []
 
 
+async def test_submission_is_acked_with_a_declaring_view_then_shows_the_id_and_channel(
+    bot: BotClient, slack: FakeSlack
+) -> None:
+    values = declare_values(title="Checkout <down>", severity="SEV2", commander="UALICE")
+    reply = await bot.submit("declare_incident", values, view_id="VDECLARE")
+
+    assert reply.json["response_action"] == "update"
+    assert "Declaring *Checkout &lt;down&gt;*" in _texts(reply.json["view"]["blocks"])
+    incident = await bot.stored_by_key("VDECLARE")
+    assert incident is not None and incident.channel_id
+    [update] = [c for c in slack.calls_to("views.update") if c.ok]
+    assert update.args["view_id"] == "VDECLARE"
+    shown = _texts(slack.views["VDECLARE"].blocks)
+    assert incident.reference in shown and f"<#{incident.channel_id}>" in shown
+
+
+async def test_a_failure_after_the_ack_is_shown_in_the_modal_and_nothing_is_created(
+    bot: BotClient, slack: FakeSlack, monkeypatch: Any
+) -> None:
+    import incidents.declare
+
+    async def database_down(*_args: Any, **_kwargs: Any) -> Any:
+        raise ConnectionError("database is down")
+
+    monkeypatch.setattr(incidents.declare, "_insert", database_down)
+    values = declare_values(title="Never stored", severity="SEV2", commander="UALICE")
+    reply = await bot.submit("declare_incident", values, view_id="VDOWN")
+
+    assert reply.json["response_action"] == "update"
+    assert await bot.stored_by_key("VDOWN") is None
+    assert slack.calls_to("conversations.create") == []
+    assert "error id" in _texts(slack.views["VDOWN"].blocks)
+
+
 async def test_field_errors_come_back_in_the_modal_and_nothing_is_created(bot: BotClient, slack: FakeSlack) -> None:
     values = declare_values(title="   ", severity="SEV9", commander="UALICE", started=2_000_000_000)
     reply = await bot.submit("declare_incident", values, view_id="VBAD")
@@ -132,6 +166,7 @@ async def test_double_clicked_submit_declares_once(bot: BotClient, slack: FakeSl
     )
     assert first.json["response_action"] == second.json["response_action"] == "update"
     assert len(slack.calls_to("conversations.create")) == 1
+    assert len(slack.calls_to("views.update")) == 1  # the submission that declared it shows the outcome
     async with bot.ctx.uow(write=False) as uow:
         from incidents.model import IncidentFilter
 

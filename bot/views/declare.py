@@ -109,9 +109,29 @@ def field_errors(fields: dict[str, str]) -> dict[str, str]:
     return {_FIELD_TO_BLOCK.get(name, name): message for name, message in fields.items()}
 
 
-def render_declared_view(incident: Incident) -> dict[str, Any]:
+def render_declaring_view(request: DeclareRequest) -> dict[str, Any]:
+    """What the modal shows the moment it is submitted, while the incident is recorded and set up."""
     text = (
-        f":white_check_mark: *{incident.reference}* is declared: {escape(incident.title)}\n"
+        f":hourglass_flowing_sand: Declaring *{escape(request.title.strip())}*…\n"
         "I'm opening its channel and inviting you and the commander now."
     )
-    return modal("incident_declared", "Incident declared", [{"type": "section", "text": mrkdwn(text)}], submit=None)
+    return _outcome_view("Declaring incident", text)
+
+
+def render_declared_view(incident: Incident) -> dict[str, Any]:
+    """The modal once the incident exists: its ID, and its channel when there is one."""
+    text = f":white_check_mark: *{incident.reference}* is declared: {escape(incident.title)}\n"
+    if incident.channel_id:
+        text += f"Its channel is <#{incident.channel_id}>."
+    else:
+        text += "It has no channel yet: I've sent you what went wrong."
+    return _outcome_view("Incident declared", text)
+
+
+def render_declare_failed_view(message: str) -> dict[str, Any]:
+    """The modal when declaring failed after the form was accepted (the database was unreachable, say)."""
+    return _outcome_view("Something went wrong", f":warning: {message}")
+
+
+def _outcome_view(title: str, text: str) -> dict[str, Any]:
+    return modal("incident_declared", title, [{"type": "section", "text": mrkdwn(text)}], submit=None)
