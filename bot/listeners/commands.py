@@ -96,6 +96,9 @@ async def _answer_now(ctx: Context, command: dict[str, Any], parsed: ParsedComma
 
 
 def register_commands(app: AsyncApp, ctx: Context) -> None:
+    async def answered_in_ack(command: dict[str, Any]) -> bool:
+        return parse_command(command.get("text", "")).name not in LAZY
+
     async def ack_incident(ack: AsyncAck, command: dict[str, Any]) -> None:
         parsed = parse_command(command.get("text", ""))
         try:
@@ -106,13 +109,16 @@ def register_commands(app: AsyncApp, ctx: Context) -> None:
 
     async def run_incident(command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         parsed = parse_command(command.get("text", ""))
-        if parsed.name not in LAZY or _check_arguments(ctx, parsed):
+        if _check_arguments(ctx, parsed):
             return  # answered in the ack
         try:
             await _run(ctx, command, parsed, respond, client)
         except Exception as exc:
             await respond(text=describe(exc), response_type="ephemeral", replace_original=False)
 
+    # Reads (list, show, roles, help, unknown words) are answered whole in the ack. Registered first and
+    # without a lazy listener, so Bolt neither copies the request for one nor starts a task that does nothing.
+    app.command("/incident", matchers=[answered_in_ack])(ack_incident)
     app.command("/incident")(ack=ack_incident, lazy=[run_incident])
 
 
