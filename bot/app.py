@@ -13,6 +13,7 @@ from bot.listeners.actions import register_actions
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
 from bot.listeners.follow_through import register_follow_through
+from bot.listeners.postmortem import register_postmortem
 from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
 from incidents.capture import CaptureService
@@ -47,4 +48,5 @@ def build_bolt_app(
     register_events(app, ctx, capture, me)
     register_timeline(app, ctx)
     register_follow_through(app, ctx, planner)
+    register_postmortem(app, ctx)
     return app, runner

@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "note",
     "action",
     "actions",
+    "postmortem",
 )
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _BARE_USER = re.compile(r"^[UW][A-Z0-9]{6,}$")

@@ -62,13 +62,17 @@ def metadata_lines(facts: Facts, names: Mapping[str, str]) -> list[str]:
     return [f"- **{label}:** {value}" for label, value in rows]
 
 
+def _version(postmortem: Postmortem) -> str:
+    return f"version {postmortem.version}" if postmortem.version else "not stored: drafted just now from the timeline"
+
+
 def render_markdown(postmortem: Postmortem, names: Mapping[str, str]) -> str:
     doc = postmortem.document
     facts = doc.facts
     lines = [
         f"# Postmortem: {facts.reference}: {facts.title}",
         "",
-        f"_{postmortem.status.label} · version {postmortem.version} · {draft_label(doc)}_",
+        f"_{postmortem.status.label} · {_version(postmortem)} · {draft_label(doc)}_",
         "",
         *metadata_lines(facts, names),
     ]

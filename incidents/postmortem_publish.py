@@ -46,16 +46,19 @@ async def publish_postmortem(ctx: Context, target: Target) -> Publication:
         await uow.postmortems.set_status(incident.id, PostmortemStatus.PUBLISHED, at=now, by=target.actor)
         fresh.postmortem_published_at = now
         text = f"Postmortem v{current.version} published"
-        data: dict[str, object] = {"version": current.version}
+        event = TimelineEvent("postmortem_published", now, target.actor, text, {"version": current.version})
+        events = [event]
         closed = closing is not None and fresh.status != closing.id
         if closing is not None and closed:
             old = fresh.status
             cleared = apply_status(fresh, ctx.policy, closing, now)
-            data["status"] = {"from": old, "to": closing.id, "cleared": cleared}
+            change = f"Status {_name(ctx.policy, old)} → {closing.name}"
+            data = {"from": old, "to": closing.id, "note": text, "cleared": cleared}
+            events.append(TimelineEvent("status_changed", now, target.actor, f"{change}: {text}", data))
             text += f"; {_name(ctx.policy, old)} → {closing.name}"
         await uow.incidents.save(fresh)
-        event = TimelineEvent("postmortem_published", now, target.actor, text, data)
-        await uow.incidents.add_event(fresh.reference, event)
+        for recorded in events:
+            await uow.incidents.add_event(fresh.reference, recorded)
         if ctx.planner is not None:
             await ctx.planner.incident_changed(uow, fresh)
         stored = await uow.postmortems.current(incident.id)

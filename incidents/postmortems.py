@@ -65,6 +65,14 @@ async def require_postmortem(ctx: Context, target: Target) -> tuple[Incident, Po
     return incident, postmortem
 
 
+async def editable_postmortem(ctx: Context, target: Target) -> Postmortem:
+    """The current version, for someone who may change the incident, while it is not published."""
+    incident = await authorize(ctx, target)
+    _incident, postmortem = await require_postmortem(ctx, target)
+    _unpublished(incident, postmortem)
+    return postmortem
+
+
 def _unpublished(incident: Incident, postmortem: Postmortem | None) -> None:
     if postmortem is not None and postmortem.status is PostmortemStatus.PUBLISHED:
         raise InvalidTransition(f"{incident.reference}'s postmortem is published; it can no longer change.")

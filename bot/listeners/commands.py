@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.command_parser import ParsedCommand, parse_command, parse_list_options, parse_user
 from bot.errors import describe
 from bot.listeners.follow_through import action_command, actions_command
+from bot.listeners.postmortem import draft_after_resolution, postmortem_command
 from bot.listeners.timeline import note_command, timeline_command
 from bot.text import incident_details, incident_list, needs_argument, problems_text, roles_text, unknown_command, usage
 from bot.views.declare import render_declare_modal
@@ -34,6 +35,7 @@ LAZY = {
     "note",
     "action",
     "actions",
+    "postmortem",
 }
 
 
@@ -164,5 +166,9 @@ async def _run(
         await action_command(ctx, parsed, target, respond, client, trigger)
     elif name == "actions":
         await actions_command(ctx, parsed, target, respond)
+    elif name == "postmortem":
+        await postmortem_command(ctx, parsed, target, respond, client, trigger)
     if result is not None and result.problems:
         await respond(text=problems_text(result.problems), response_type="ephemeral", replace_original=False)
+    if result is not None:  # a status that resolves it: the policy's severities get a postmortem draft
+        await draft_after_resolution(ctx, result, client, target.actor)

@@ -1,0 +1,125 @@
+"""How postmortems look in Slack: the draft's message with a Track button per suggested action item, the
+announcement of a published postmortem, and the words said to the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.format import button, clip, escape, mrkdwn
+from incidents.postmortem_doc import DraftKind, Postmortem
+from incidents.postmortem_markdown import draft_label, exact_duration
+
+TRACK = "postmortem_track"
+SUGGESTIONS_SHOWN = 20  # a message holds 50 blocks
+USAGE = (
+    "`/incident postmortem`: draft it (or post the current version again) · `/incident postmortem redraft`: "
+    "draft again from the timeline (edited sections are kept) · `/incident postmortem edit [section]` · "
+    "`/incident postmortem review` · `/incident postmortem publish` (closes the incident)"
+)
+
+
+def track_value(postmortem: Postmortem, index: int) -> str:
+    return f"{postmortem.reference}:{postmortem.version}:{index}"
+
+
+def read_track_value(value: str) -> tuple[str, int, int] | None:
+    parts = value.split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    return parts[0], int(parts[1]), int(parts[2])
+
+
+def kind_text(postmortem: Postmortem) -> str:
+    """Which kind of draft it is, said plainly: the user must know whether a model wrote it."""
+    doc = postmortem.document
+    if doc.draft.kind is DraftKind.MODEL:
+        return f"a model draft ({doc.draft.model}): every statement cites the timeline; check them"
+    return f"a template draft, because {doc.draft.reason}: the narrative sections hold timeline excerpts and questions"
+
+
+def draft_headline(postmortem: Postmortem, *, automatic: bool) -> str:
+    how = "drafted on resolution" if automatic else postmortem.change
+    return f"Postmortem v{postmortem.version} of {postmortem.reference} {how}: {kind_text(postmortem)}."
+
+
+def render_draft_blocks(postmortem: Postmortem, *, automatic: bool) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": mrkdwn(clip(f":memo: {escape(draft_headline(postmortem, automatic=automatic))}", 3000)),
+        }
+    ]
+    suggestions = postmortem.document.suggestions[:SUGGESTIONS_SHOWN]
+    if suggestions:
+        blocks.append({"type": "section", "text": mrkdwn("*Suggested action items*: track the ones worth doing.")})
+    for index, suggestion in enumerate(suggestions):
+        cites = " ".join(f"#{n}" for n in suggestion.cites)
+        text = f"• {escape(suggestion.text)} _({suggestion.priority.value}{', ' + cites if cites else ''})_"
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(clip(text, 3000)),
+                "accessory": button("Track", TRACK, track_value(postmortem, index)),
+            }
+        )
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                mrkdwn(
+                    "`/incident postmortem edit` changes a section · `/incident postmortem review` · "
+                    "`/incident postmortem publish`"
+                )
+            ],
+        }
+    )
+    return blocks
+
+
+def file_comment(postmortem: Postmortem) -> str:
+    return f"Postmortem v{postmortem.version} of {postmortem.reference} ({postmortem.status.label.lower()})"
+
+
+def announcement_text(postmortem: Postmortem) -> str:
+    return f"Postmortem published: {postmortem.reference}: {postmortem.document.facts.title}"
+
+
+def render_announcement_blocks(
+    postmortem: Postmortem, link: str | None, channel_id: str | None
+) -> list[dict[str, Any]]:
+    facts = postmortem.document.facts
+    summary = postmortem.document.section("summary")
+    head = f":white_check_mark: *Postmortem published: {facts.reference}: {escape(facts.title)}* ({facts.severity})"
+    figures = (
+        f"Impact {exact_duration(facts.impact_duration)} · time to resolve {exact_duration(facts.time_to_resolve)}"
+        f" · services: {escape(', '.join(facts.services) or 'none recorded')}"
+    )
+    where = [f"<{link}|Read the postmortem>"] if link else []
+    where += [f"<#{channel_id}>"] if channel_id else []
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(clip(head, 3000))}]
+    if summary is not None:
+        text = summary.body.split("\n\n_Questions")[0]
+        blocks.append({"type": "section", "text": mrkdwn(clip(escape(text), 1500))})
+    blocks.append({"type": "context", "elements": [mrkdwn(clip(" · ".join([figures, *where]), 3000))]})
+    return blocks
+
+
+def published_text(postmortem: Postmortem, *, closed: bool, announced: str | None) -> str:
+    parts = [f"Postmortem v{postmortem.version} of {postmortem.reference} is published"]
+    if closed:
+        parts.append("the incident is closed")
+    if announced:
+        parts.append(f"announced in <#{announced}>")
+    return ", ".join(parts) + "."
+
+
+def saved_text(postmortem: Postmortem, section_title: str) -> str:
+    return (
+        f"Saved {section_title} as v{postmortem.version} of {postmortem.reference}'s postmortem. "
+        "`/incident postmortem` posts the current version."
+    )
+
+
+def draft_line(postmortem: Postmortem) -> str:
+    """For the ephemeral answer: the same facts as the channel message, and the label the document carries."""
+    return f"{draft_headline(postmortem, automatic=False)} ({draft_label(postmortem.document)})"

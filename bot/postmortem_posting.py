@@ -1,0 +1,161 @@
+"""Putting a postmortem in Slack: a canvas in the incident channel where the workspace allows canvases, always
+an uploaded Markdown file, the suggested action items with Track buttons, and the announcement when published.
+
+Failures are returned as problems for the user (the postmortem itself is stored either way); a workspace
+without canvases is not a problem, just a workspace without canvases.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.blocks.postmortem import (
+    announcement_text,
+    draft_headline,
+    file_comment,
+    render_announcement_blocks,
+    render_draft_blocks,
+)
+from incidents.context import Context
+from incidents.errors import ChatError
+from incidents.model import Incident
+from incidents.postmortem_doc import Postmortem
+from incidents.postmortem_markdown import render_markdown
+from incidents.postmortem_publish import Publication
+
+log = logging.getLogger(__name__)
+
+# What Slack answers when the workspace (plan, settings or token) has no canvases: then the file is enough.
+CANVASES_UNAVAILABLE = frozenset(
+    {
+        "canvas_disabled_user_team",
+        "team_tier_cannot_create_channel_canvases",
+        "free_teams_cannot_create_non_tabbed_canvases",
+        "canvas_creation_failed",
+        "not_allowed_token_type",
+        "missing_scope",
+        "unknown_method",
+        "not_supported",
+    }
+)
+
+
+async def _call(method: str, pending: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
+    try:
+        response = await pending
+    except SlackApiError as exc:
+        code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
+        log.warning("Slack %s failed: %s", method, code)
+        raise ChatError(code) from exc
+    data = response.data
+    return data if isinstance(data, dict) else {}
+
+
+async def _names(ctx: Context, postmortem: Postmortem) -> dict[str, str]:
+    facts = postmortem.document.facts
+    people = {uid for _role, uid in facts.roles} | set(facts.responders)
+    people |= {c.author for c in postmortem.document.cited if c.author[:1] in ("U", "W")}
+    return await ctx.chat.user_names(sorted(people))
+
+
+async def post_canvas(client: AsyncWebClient, channel_id: str, title: str, markdown: str) -> str | None:
+    """The channel's canvas (or, once it has one, a canvas tabbed in the channel); None where unavailable."""
+    content = {"type": "markdown", "markdown": markdown}
+    try:
+        try:
+            data = await _call(
+                "conversations.canvases.create",
+                client.conversations_canvases_create(channel_id=channel_id, document_content=content, title=title),
+            )
+        except ChatError as exc:
+            if exc.code != "channel_canvas_already_exists":
+                raise
+            data = await _call(
+                "canvases.create", client.canvases_create(title=title, document_content=content, channel_id=channel_id)
+            )
+    except ChatError as exc:
+        if exc.code in CANVASES_UNAVAILABLE:
+            return None
+        raise
+    return str(data.get("canvas_id") or "") or None
+
+
+async def upload_markdown(client: AsyncWebClient, channel_id: str, postmortem: Postmortem, markdown: str) -> str | None:
+    """Upload the Markdown file; its permalink, when Slack gives one."""
+    data = await _call(
+        "files.upload_v2",
+        client.files_upload_v2(
+            channel=channel_id,
+            filename=f"{postmortem.reference}-postmortem-v{postmortem.version}.md",
+            content=markdown.encode(),
+            title=f"{postmortem.reference} postmortem v{postmortem.version}",
+            initial_comment=file_comment(postmortem),
+        ),
+    )
+    files = data.get("files") or [data.get("file") or {}]
+    return str(files[0].get("permalink") or "") or None if files else None
+
+
+async def post_postmortem(
+    ctx: Context, client: AsyncWebClient, incident: Incident, postmortem: Postmortem, *, automatic: bool = False
+) -> list[str]:
+    """Canvas (where possible), file and suggestions in the incident channel; returns what did not work."""
+    if incident.channel_id is None:
+        return [f"{incident.reference} has no channel, so the postmortem was stored but not posted."]
+    channel = incident.channel_id
+    markdown = render_markdown(postmortem, await _names(ctx, postmortem))
+    title = f"Postmortem: {incident.reference} (v{postmortem.version})"
+    problems = []
+    try:
+        await post_canvas(client, channel, title, markdown)
+    except ChatError as exc:
+        problems.append(f"I couldn't create the canvas ({exc.code}); the file has it all.")
+    try:
+        await upload_markdown(client, channel, postmortem, markdown)
+    except ChatError as exc:
+        problems.append(f"I couldn't upload the postmortem file ({exc.code}).")
+    try:
+        await _call(
+            "chat.postMessage",
+            client.chat_postMessage(
+                channel=channel,
+                text=draft_headline(postmortem, automatic=automatic),
+                blocks=render_draft_blocks(postmortem, automatic=automatic),
+            ),
+        )
+    except ChatError as exc:
+        problems.append(f"I couldn't post the suggested action items ({exc.code}).")
+    return problems
+
+
+async def announce_publication(ctx: Context, client: AsyncWebClient, publication: Publication) -> list[str]:
+    """The published file in the incident channel, and a summary with its link in the announcement channel."""
+    postmortem, incident = publication.postmortem, publication.incident
+    problems: list[str] = []
+    link = None
+    if incident.channel_id:
+        markdown = render_markdown(postmortem, await _names(ctx, postmortem))
+        try:
+            link = await upload_markdown(client, incident.channel_id, postmortem, markdown)
+        except ChatError as exc:
+            problems.append(f"I couldn't upload the published postmortem ({exc.code}).")
+    if publication.announce_to:
+        try:
+            await _call(
+                "chat.postMessage",
+                client.chat_postMessage(
+                    channel=publication.announce_to,
+                    text=announcement_text(postmortem),
+                    blocks=render_announcement_blocks(postmortem, link, incident.channel_id),
+                    unfurl_links=False,
+                ),
+            )
+        except ChatError as exc:
+            problems.append(f"I couldn't announce it in <#{publication.announce_to}> ({exc.code}).")
+    return problems
