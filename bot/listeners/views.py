@@ -135,7 +135,7 @@ def _register_change(app: AsyncApp, ctx: Context, callback_id: str, validate: Va
         if message:
             with contextlib.suppress(ChatError):
                 await ctx.chat.tell_user(target.actor, message, channel=channel)
-        if result is not None:  # resolved (the resolve form, or an update to a resolving status): draft it
+        if result is not None:  # the resolve form: the policy's severities get a postmortem draft at once
             await draft_after_resolution(ctx, result, client, target.actor)
 
     app.view(callback_id)(ack=ack_change, lazy=[apply])
