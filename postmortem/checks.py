@@ -19,7 +19,7 @@ _STRONG = re.compile(
 )
 # …and ones that do only right after the person (“Responder 2 forgot to…”).
 _WEAK = r"(?:failed to|forgot|should have|neglected|didn'?t|did not|broke|ignored|missed)"
-_PEOPLE_NOUNS = ("engineer", "developer", "operator", "on-call", "oncall", "someone", "responder")
+_PEOPLE_NOUNS = ("engineer", "developer", "someone", "responder")
 _SENTENCE = re.compile(r"[.;!?]+\s*")
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.postmortem_doc import Postmortem, PostmortemDocument, PostmortemStatus
+from storage.dialect import upsert
 from storage.tables import IncidentRow, PostmortemRow, PostmortemVersionRow
 
 
@@ -21,6 +22,17 @@ class SqlPostmortemStore:
         if self.lock_rows:
             stmt = stmt.with_for_update()
         return (await self.session.scalars(stmt)).first()
+
+    async def _ensure_header(self, incident_id: int, at: datetime, status: PostmortemStatus) -> PostmortemRow:
+        """The postmortem's row, created if need be; two first drafts at once make one row, not an error."""
+        row = {"incident_id": incident_id, "status": status.value, "version": 0, "created_at": at, "updated_at": at}
+        insert_row = upsert(self.session, PostmortemRow.__table__, [row]).on_conflict_do_nothing(
+            index_elements=["incident_id"]
+        )
+        await self.session.execute(insert_row)
+        header = await self._header(incident_id)
+        assert header is not None
+        return header
 
     async def _load(self, incident_id: int, version: int | None) -> Postmortem | None:
         stmt = (
@@ -63,13 +75,7 @@ class SqlPostmortemStore:
         change: str,
         status: PostmortemStatus,
     ) -> int:
-        header = await self._header(incident_id)
-        if header is None:
-            header = PostmortemRow(
-                incident_id=incident_id, status=status.value, version=0, created_at=at, updated_at=at
-            )
-            self.session.add(header)
-            await self.session.flush()
+        header = await self._ensure_header(incident_id, at, status)
         header.version += 1
         header.status, header.updated_at = status.value, at
         await self.session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from incidents.policy import Policy
@@ -60,3 +61,25 @@ async def test_versions_are_numbered_kept_and_read_back(database: Database) -> N
     async with factory(write=False) as uow:
         published = await uow.postmortems.current(incident.id)
     assert published is not None and (published.published_at, published.published_by) == (NOW, "UCAROL")
+
+
+async def test_concurrent_first_drafts_become_versions_one_and_two(database: Database) -> None:
+    factory = SqlUnitOfWorkFactory(database)
+    async with factory() as uow:
+        incident = await uow.incidents.add(make_incident(), declare_key=None)
+        await uow.commit()
+    assert incident.id is not None
+    scenario = bad_deploy()
+    document = await PostmortemDrafter().draft(DraftRequest(scenario.incident, scenario.entries, PEOPLE, Policy()))
+
+    async def draft(by: str) -> int:
+        async with factory() as uow:
+            assert incident.id is not None
+            number = await uow.postmortems.add_version(
+                incident.id, document, at=NOW, by=by, change="drafted", status=PostmortemStatus.DRAFT
+            )
+            await uow.commit()
+            return number
+
+    numbers = await asyncio.gather(draft("UALICE"), draft("UBOB"))
+    assert sorted(numbers) == [1, 2]

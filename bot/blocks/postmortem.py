@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.blocks.format import button, clip, escape, mrkdwn
 from incidents.postmortem_doc import DraftKind, Postmortem
-from incidents.postmortem_markdown import draft_label, exact_duration
+from incidents.postmortem_markdown import exact_duration
 
 TRACK = "postmortem_track"
 SUGGESTIONS_SHOWN = 20  # a message holds 50 blocks
@@ -121,5 +121,5 @@ def saved_text(postmortem: Postmortem, section_title: str) -> str:
 
 
 def draft_line(postmortem: Postmortem) -> str:
-    """For the ephemeral answer: the same facts as the channel message, and the label the document carries."""
-    return f"{draft_headline(postmortem, automatic=False)} ({draft_label(postmortem.document)})"
+    """The answer to whoever asked for the draft."""
+    return f"{draft_headline(postmortem, automatic=False)} `/incident postmortem edit` changes a section."
