@@ -34,7 +34,7 @@ def is_evidence(entry: TimelineEntry) -> bool:
 
 
 def is_person(actor: str | None) -> bool:
-    return bool(actor) and actor[0] in "UW"  # type: ignore[index]
+    return actor is not None and actor[:1] in ("U", "W")
 
 
 class People:
