@@ -142,8 +142,9 @@ async def _insert(
             customer_impact=CustomerImpact(request.customer_impact),
             private=request.private,
             roles={"commander": commander},
-            # A person declaring is a person responding: acknowledged at once. Alert-raised incidents won't be.
-            acknowledged_at=now,
+            # A person declaring for themselves is responding: acknowledged at once. Declared for another commander
+            # (or raised by an alert), it waits for them to acknowledge, and escalates if nobody does.
+            acknowledged_at=now if commander == request.declared_by else None,
             impact_started_at=request.impact_started_at or now,
         )
         incident = await uow.incidents.add(incident, declare_key=request.declare_key)
@@ -160,6 +161,8 @@ async def _insert(
                 data={"severity": severity_id, "commander": commander, "private": request.private},
             ),
         )
+        if ctx.planner is not None:
+            await ctx.planner.incident_changed(uow, incident)
         await uow.commit()
     return incident
 
@@ -218,6 +221,8 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
     async with ctx.uow() as uow:
         await uow.incidents.record_setup(incident.reference, channel=channel)
         await uow.incidents.add_event(incident.reference, opened)
+        if ctx.planner is not None:  # with a channel, update reminders can be planned
+            await ctx.planner.incident_changed(uow, incident)
         await uow.commit()
 
     try:

@@ -76,7 +76,8 @@ async def test_declaring_creates_channel_invites_pins_summary_and_announces(bot:
     assert incident.reference == "INC-2026-0001"
     assert incident.status == "investigating" and incident.severity == "SEV2"
     assert incident.roles == {"commander": "UBOB"}
-    assert incident.declared_at == bot.ctx.clock.now() and incident.acknowledged_at == incident.declared_at
+    # Declared for another commander: not acknowledged until Bob acknowledges (see test_follow_through.py).
+    assert incident.declared_at == bot.ctx.clock.now() and incident.acknowledged_at is None
 
     channel = slack.channels[incident.channel_id]
     assert channel.name == "inc-2026-0001-checkout-api-returning-500s" == incident.channel_name
@@ -92,7 +93,7 @@ async def test_declaring_creates_channel_invites_pins_summary_and_announces(bot:
     for expected in ("INC-2026-0001", "SEV2", "Investigating", "<@UBOB>", "checkout-api", "Yes"):
         assert expected in text
     buttons = [e["action_id"] for b in summary.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["summary_update", "summary_severity", "summary_role", "summary_resolve"]
+    assert buttons == ["summary_acknowledge", "summary_update", "summary_severity", "summary_role", "summary_resolve"]
 
     announcement = slack.channel_by_name("incidents")
     assert announcement is not None

@@ -13,6 +13,7 @@ from incidents.policy import Policy
 IMPACT_LABELS = {"yes": "Yes", "no": "No", "unknown": "Unknown"}
 
 # Action ids of the summary's buttons; listeners match on these.
+ACKNOWLEDGE = "summary_acknowledge"
 UPDATE, SEVERITY, ROLE, RESOLVE, REOPEN = (
     "summary_update",
     "summary_severity",
@@ -84,6 +85,8 @@ def render_summary_blocks(incident: Incident, policy: Policy, now: datetime) -> 
         button("Severity", SEVERITY, ref),
         button("Assign role", ROLE, ref),
     ]
+    if open_ and incident.acknowledged_at is None:
+        actions.insert(0, button("Acknowledge", ACKNOWLEDGE, ref, style="primary"))
     actions.append(button("Resolve", RESOLVE, ref, style="danger") if open_ else button("Reopen", REOPEN, ref))
     blocks.append({"type": "actions", "block_id": "summary_actions", "elements": actions})
     blocks.append(
