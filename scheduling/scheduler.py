@@ -58,7 +58,8 @@ class FollowThroughScheduler:
         """
         self.is_leader = False  # passes starting from now on return at once
         async with self._lock:
-            self.scheduler.shutdown(wait=False)
+            if self.scheduler.running:  # stopping twice is harmless
+                self.scheduler.shutdown(wait=False)
             jobs.unregister(self.id)
             await self.leadership.release()
 

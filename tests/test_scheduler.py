@@ -1,0 +1,65 @@
+"""The APScheduler timer over the database, and one leader per database (SQLite file lock, PostgreSQL advisory lock)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from scheduling.leader import AdvisoryLeadership, FileLeadership, leadership_for
+from tests.harness import BotClient, FrozenClock
+
+
+@pytest.fixture
+async def scheduled(bot: BotClient) -> AsyncIterator[BotClient]:
+    yield bot
+    await bot.runtime.scheduler.stop()
+
+
+async def test_start_derives_the_timer_from_the_database(scheduled: BotClient, clock: FrozenClock) -> None:
+    bot = scheduled
+    await bot.declare(severity="SEV1", user="UALICE")  # an update reminder due in 15 minutes
+    scheduler = bot.runtime.scheduler
+    await scheduler.start()
+    assert scheduler.is_leader
+    assert scheduler.planned == clock.now() + timedelta(minutes=15)
+    wake = scheduler.scheduler.get_job("wake")
+    assert wake is not None and wake.next_run_time == clock.now() + timedelta(minutes=15)
+    scheduler.wake_at(clock.now() + timedelta(minutes=5))  # a change made something due sooner
+    assert scheduler.planned == clock.now() + timedelta(minutes=5)
+    scheduler.wake_at(clock.now() + timedelta(minutes=30))  # later work never delays the timer
+    assert scheduler.planned == clock.now() + timedelta(minutes=5)
+
+
+async def test_a_second_process_on_the_same_sqlite_database_stands_by(scheduled: BotClient, database_url: str) -> None:
+    first = scheduled.runtime.scheduler
+    await first.start()
+    engine = create_async_engine(database_url)
+    standby = leadership_for(database_url, engine)
+    try:
+        assert isinstance(standby, FileLeadership)
+        assert first.is_leader and not await standby.try_acquire()
+        await first.stop()
+        assert await standby.try_acquire()  # the leader went away: the standby takes over
+    finally:
+        await standby.release()
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_postgres_advisory_lock_elects_one_leader(fresh_postgres_url: str) -> None:
+    engines = [create_async_engine(fresh_postgres_url) for _ in range(2)]
+    first, second = (AdvisoryLeadership(engine) for engine in engines)
+    try:
+        assert await first.try_acquire()
+        assert await first.try_acquire()  # idempotent for the holder
+        assert not await second.try_acquire()
+        await first.release()
+        assert await second.try_acquire()
+    finally:
+        await first.release()
+        await second.release()
+        for engine in engines:
+            await engine.dispose()
