@@ -18,6 +18,9 @@ USAGE = """*Firebreak: `/incident` commands*
 • `/incident resolve [ID]`: resolve with a summary; `/incident reopen [ID] [reason]` reopens
 • `/incident list [open|all] [--severity SEV1] [--service api] [--mine]`: list incidents
 • `/incident show [ID]`: show one incident
+• `/incident timeline [ID] [export md|json|csv | sync]`: the timeline; `/incident note [at 14:32] <text>` adds to it
+• `/incident action <text> [@owner] [due:3d] [priority:high]`: an action item; `/incident actions [mine|overdue|all]`
+• `/incident postmortem [redraft|edit|review|publish]`: draft, edit and publish the postmortem
 In an incident channel the ID is implicit; elsewhere give it, e.g. `/incident status INC-2026-0042 monitoring`."""
 
 

@@ -266,3 +266,24 @@ async def test_bare_command_in_incident_channel_shows_the_incident(bot: BotClien
     clock.advance(minutes=3)
     reply = await bot.command("", channel=incident.channel_id or "")
     assert incident.reference in reply.text and "Here" in reply.text and "· 3m ·" in reply.text
+
+
+async def test_help_lists_every_family_of_commands(bot: BotClient) -> None:
+    usage = (await bot.command("help")).text
+    for command in (
+        "declare",
+        "status",
+        "severity",
+        "update",
+        "role",
+        "resolve",
+        "reopen",
+        "list",
+        "show",
+        "timeline",
+        "note",
+        "action",
+        "actions",
+        "postmortem",
+    ):
+        assert f"/incident {command}" in usage, command
