@@ -8,12 +8,8 @@ without canvases is not a problem, just a workspace without canvases.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
-from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.blocks.postmortem import (
     announcement_text,
@@ -22,6 +18,7 @@ from bot.blocks.postmortem import (
     render_announcement_blocks,
     render_draft_blocks,
 )
+from bot.slack_calls import call_slack
 from incidents.context import Context
 from incidents.errors import ChatError
 from incidents.model import Incident
@@ -46,17 +43,6 @@ CANVASES_UNAVAILABLE = frozenset(
 )
 
 
-async def _call(method: str, pending: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
-    try:
-        response = await pending
-    except SlackApiError as exc:
-        code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
-        log.warning("Slack %s failed: %s", method, code)
-        raise ChatError(code) from exc
-    data = response.data
-    return data if isinstance(data, dict) else {}
-
-
 async def _names(ctx: Context, postmortem: Postmortem) -> dict[str, str]:
     facts = postmortem.document.facts
     people = {uid for _role, uid in facts.roles} | set(facts.responders)
@@ -69,14 +55,14 @@ async def post_canvas(client: AsyncWebClient, channel_id: str, title: str, markd
     content = {"type": "markdown", "markdown": markdown}
     try:
         try:
-            data = await _call(
+            data = await call_slack(
                 "conversations.canvases.create",
                 client.conversations_canvases_create(channel_id=channel_id, document_content=content, title=title),
             )
         except ChatError as exc:
             if exc.code != "channel_canvas_already_exists":
                 raise
-            data = await _call(
+            data = await call_slack(
                 "canvases.create", client.canvases_create(title=title, document_content=content, channel_id=channel_id)
             )
     except ChatError as exc:
@@ -88,7 +74,7 @@ async def post_canvas(client: AsyncWebClient, channel_id: str, title: str, markd
 
 async def upload_markdown(client: AsyncWebClient, channel_id: str, postmortem: Postmortem, markdown: str) -> str | None:
     """Upload the Markdown file; its permalink, when Slack gives one."""
-    data = await _call(
+    data = await call_slack(
         "files.upload_v2",
         client.files_upload_v2(
             channel=channel_id,
@@ -121,7 +107,7 @@ async def post_postmortem(
     except ChatError as exc:
         problems.append(f"I couldn't upload the postmortem file ({exc.code}).")
     try:
-        await _call(
+        await call_slack(
             "chat.postMessage",
             client.chat_postMessage(
                 channel=channel,
@@ -147,7 +133,7 @@ async def announce_publication(ctx: Context, client: AsyncWebClient, publication
             problems.append(f"I couldn't upload the published postmortem ({exc.code}).")
     if publication.announce_to:
         try:
-            await _call(
+            await call_slack(
                 "chat.postMessage",
                 client.chat_postMessage(
                     channel=publication.announce_to,

@@ -7,17 +7,15 @@ never sees a Slack exception. Rate limits are honoured by the client's retry han
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.blocks.followup import render_followup_blocks
 from bot.blocks.notices import notice_text, render_notice_blocks
 from bot.blocks.summary import render_announcement_blocks, render_summary_blocks, summary_text
+from bot.slack_calls import call_slack
 from bot.slack_reading import NOTICE_EVENT, SlackReader, find_notice
 from incidents.errors import ChannelNameTaken, ChatError
 from incidents.model import ChannelRef, Incident
@@ -27,30 +25,21 @@ from incidents.ports import Clock, FollowUpNotice, Notice
 log = logging.getLogger(__name__)
 
 
-async def _call(method: str, pending: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
-    try:
-        response = await pending
-    except SlackApiError as exc:
-        code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
-        log.warning("Slack %s failed: %s", method, code)
-        raise ChatError(code) from exc
-    data = response.data
-    return data if isinstance(data, dict) else {}
-
-
 class SlackGateway:
     def __init__(self, client: AsyncWebClient, policy: Policy, clock: Clock, bot_user_id: str | None = None) -> None:
         self.client = client
         self.policy = policy
         self.clock = clock
         self.bot_user_id = bot_user_id
-        reader = self._reader = SlackReader(client, _call, bot_user_id)
+        reader = self._reader = SlackReader(client, call_slack, bot_user_id)
         self.history, self.replies, self.user_names = reader.history, reader.replies, reader.user_names
         self.user_timezone, self.permalink, self.upload = reader.user_timezone, reader.permalink, reader.upload
 
     async def create_channel(self, name: str, *, private: bool) -> ChannelRef:
         try:
-            data = await _call("conversations.create", self.client.conversations_create(name=name, is_private=private))
+            data = await call_slack(
+                "conversations.create", self.client.conversations_create(name=name, is_private=private)
+            )
         except ChatError as exc:
             if exc.code == "name_taken":
                 raise ChannelNameTaken(name) from exc
@@ -59,8 +48,8 @@ class SlackGateway:
         return ChannelRef(id=channel["id"], name=channel["name"])
 
     async def describe_channel(self, channel_id: str, *, topic: str, purpose: str) -> None:
-        await _call("conversations.setTopic", self.client.conversations_setTopic(channel=channel_id, topic=topic))
-        await _call(
+        await call_slack("conversations.setTopic", self.client.conversations_setTopic(channel=channel_id, topic=topic))
+        await call_slack(
             "conversations.setPurpose", self.client.conversations_setPurpose(channel=channel_id, purpose=purpose)
         )
 
@@ -71,7 +60,9 @@ class SlackGateway:
             if user_id == self.bot_user_id:
                 continue
             try:
-                await _call("conversations.invite", self.client.conversations_invite(channel=channel_id, users=user_id))
+                await call_slack(
+                    "conversations.invite", self.client.conversations_invite(channel=channel_id, users=user_id)
+                )
             except ChatError as exc:
                 if exc.code != "already_in_channel":
                     failed[user_id] = exc.code
@@ -81,7 +72,7 @@ class SlackGateway:
 
     async def post_summary(self, incident: Incident) -> str:
         assert incident.channel_id is not None
-        data = await _call(
+        data = await call_slack(
             "chat.postMessage",
             self.client.chat_postMessage(
                 channel=incident.channel_id,
@@ -93,14 +84,14 @@ class SlackGateway:
 
     async def pin(self, channel_id: str, ts: str) -> None:
         try:
-            await _call("pins.add", self.client.pins_add(channel=channel_id, timestamp=ts))
+            await call_slack("pins.add", self.client.pins_add(channel=channel_id, timestamp=ts))
         except ChatError as exc:
             if exc.code != "already_pinned":
                 raise
 
     async def update_summary(self, incident: Incident) -> None:
         assert incident.channel_id is not None and incident.summary_ts is not None
-        await _call(
+        await call_slack(
             "chat.update",
             self.client.chat_update(
                 channel=incident.channel_id,
@@ -111,7 +102,7 @@ class SlackGateway:
         )
 
     async def announce(self, channel: str, incident: Incident) -> None:
-        await _call(
+        await call_slack(
             "chat.postMessage",
             self.client.chat_postMessage(
                 channel=channel,
@@ -122,7 +113,7 @@ class SlackGateway:
         )
 
     async def post_notice(self, channel: str, incident: Incident, notice: Notice) -> None:
-        await _call(
+        await call_slack(
             "chat.postMessage",
             self.client.chat_postMessage(
                 channel=channel, text=notice_text(incident, notice), blocks=render_notice_blocks(incident, notice)
@@ -132,17 +123,17 @@ class SlackGateway:
     async def tell_user(self, user_id: str, text: str, *, channel: str | None = None) -> None:
         if channel:
             try:
-                await _call(
+                await call_slack(
                     "chat.postEphemeral", self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
                 )
                 return
             except ChatError:
                 pass  # not in the channel (yet): a DM still reaches them
-        await _call("chat.postMessage", self.client.chat_postMessage(channel=user_id, text=text))
+        await call_slack("chat.postMessage", self.client.chat_postMessage(channel=user_id, text=text))
 
     async def send_notice(self, target: str, notice: FollowUpNotice, *, key: str) -> tuple[str, str | None]:
         # The key travels as message metadata, so a send whose record was lost can be found in history.
-        data = await _call(
+        data = await call_slack(
             "chat.postMessage",
             self.client.chat_postMessage(
                 channel=target,
@@ -161,7 +152,7 @@ class SlackGateway:
         members: set[str] = set()
         cursor: str | None = None
         while True:
-            data = await _call(
+            data = await call_slack(
                 "conversations.members",
                 self.client.conversations_members(channel=channel_id, limit=200, cursor=cursor),
             )

@@ -1,0 +1,26 @@
+"""One Web API call with Slack's errors turned into the domain's ChatError (used by every Slack adapter)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from incidents.errors import ChatError
+
+log = logging.getLogger("bot.slack")
+
+
+async def call_slack(method: str, pending: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
+    """Await `pending` (a client call for `method`); its data, or ChatError with Slack's error code."""
+    try:
+        response = await pending
+    except SlackApiError as exc:
+        code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
+        log.warning("Slack %s failed: %s", method, code)
+        raise ChatError(code) from exc
+    data = response.data
+    return data if isinstance(data, dict) else {}
