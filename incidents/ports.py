@@ -142,6 +142,10 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = True) -> UnitOfWork: ...
+    @property
+    def committed_writes(self) -> int:
+        """Write transactions this process has committed so far: what was read stays valid while it is unchanged."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from collections.abc import Awaitable, Callable, Hashable
 from incidents.model import Incident
 from storage.mapping import copy_incident
 
-DEFAULT_TTL = 1.0  # seconds; bounds how stale an answer may be after another process's write
+# Seconds; bounds how stale an answer may be after another process's write. Half of the one second promised,
+# as the bot keeps its rendered answers as long again (bot/list_answers.py).
+DEFAULT_TTL = 0.5
 DEFAULT_SIZE = 256  # answers kept (a filter per viewer, so roughly the people listing at once)
 
 Answer = tuple[Incident, ...]

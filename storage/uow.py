@@ -58,3 +58,7 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database, write=write)
+
+    @property
+    def committed_writes(self) -> int:
+        return self.database.read_cache.version

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness import BotClient
+from tests.harness import BotClient, FrozenClock
 
 
 @pytest.fixture
@@ -47,3 +47,11 @@ async def test_list_shows_what_was_just_declared_and_changed(bot: BotClient) -> 
 
     await bot.command(f"status {incident.reference} monitoring")
     assert "Monitoring" in (await bot.command("list")).text
+
+
+async def test_list_durations_follow_the_clock(bot: BotClient, clock: FrozenClock) -> None:
+    await bot.declare("Slow burn")
+    assert " · 0s · " in (await bot.command("list")).text
+
+    clock.advance(hours=2, minutes=5)
+    assert " · 2h 5m · " in (await bot.command("list")).text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -9,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.command_parser import ParsedCommand, parse_command, parse_list_options, parse_user
 from bot.errors import describe
+from bot.list_answers import ListAnswers
 from bot.listeners.follow_through import action_command, actions_command
 from bot.listeners.postmortem import draft_after_resolution, postmortem_command
 from bot.listeners.timeline import note_command, timeline_command
@@ -67,7 +69,7 @@ def _check_arguments(ctx: Context, parsed: ParsedCommand) -> str | None:
     return None
 
 
-async def _answer_now(ctx: Context, command: dict[str, Any], parsed: ParsedCommand) -> str | None:
+async def _answer_now(ctx: Context, lists: ListAnswers, command: dict[str, Any], parsed: ParsedCommand) -> str | None:
     """The answer for subcommands that are only reads; None for the ones done lazily."""
     user, channel = command["user_id"], command["channel_id"]
     now = ctx.clock.now()
@@ -76,19 +78,7 @@ async def _answer_now(ctx: Context, command: dict[str, Any], parsed: ParsedComma
     if parsed.name == "unknown":
         return unknown_command(parsed.word, ctx.policy)
     if parsed.name == "list":
-        options = parse_list_options(parsed.rest)
-        if options.error:
-            return options.error
-        query = IncidentFilter(
-            open_only=options.open_only,
-            severity=(ctx.policy.severity(options.severity) or ctx.policy.triage).id if options.severity else None,
-            service=options.service,
-            involving=user if options.mine else None,
-        )
-        if options.severity and ctx.policy.severity(options.severity) is None:
-            return f"Unknown severity `{options.severity}`."
-        found = await list_incidents(ctx, user, query)
-        return incident_list(found, ctx.policy, now, open_only=options.open_only)
+        return await _list(ctx, lists, user, parsed.rest, now)
     if parsed.name in ("show", "roles") or (parsed.name == "" and await incident_for_channel(ctx, channel)):
         incident, events = await show_incident(ctx, user, reference=parsed.reference, channel_id=channel)
         if parsed.name == "roles":
@@ -97,14 +87,40 @@ async def _answer_now(ctx: Context, command: dict[str, Any], parsed: ParsedComma
     return _check_arguments(ctx, parsed)
 
 
+async def _list(ctx: Context, lists: ListAnswers, user: str, rest: str, now: datetime) -> str:
+    # Durations are shown to the second, so within one second the same options give the same answer.
+    key = (user, " ".join(rest.split()), int(now.timestamp()))
+    answer = lists.get(key)
+    if answer is not None:
+        return answer
+    version = lists.version()
+    options = parse_list_options(rest)
+    if options.error:
+        return options.error
+    query = IncidentFilter(
+        open_only=options.open_only,
+        severity=(ctx.policy.severity(options.severity) or ctx.policy.triage).id if options.severity else None,
+        service=options.service,
+        involving=user if options.mine else None,
+    )
+    if options.severity and ctx.policy.severity(options.severity) is None:
+        return f"Unknown severity `{options.severity}`."
+    found = await list_incidents(ctx, user, query)
+    answer = incident_list(found, ctx.policy, now, open_only=options.open_only)
+    lists.put(key, answer, version=version)
+    return answer
+
+
 def register_commands(app: AsyncApp, ctx: Context) -> None:
+    lists = ListAnswers(lambda: ctx.uow.committed_writes)
+
     async def answered_in_ack(command: dict[str, Any]) -> bool:
         return parse_command(command.get("text", "")).name not in LAZY
 
     async def ack_incident(ack: AsyncAck, command: dict[str, Any]) -> None:
         parsed = parse_command(command.get("text", ""))
         try:
-            answer = await _answer_now(ctx, command, parsed)
+            answer = await _answer_now(ctx, lists, command, parsed)
         except Exception as exc:
             answer = describe(exc)
         await ack(text=answer) if answer else await ack()
