@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.capture import Capture, CaptureKind
@@ -25,6 +27,8 @@ from storage.tables import MemberRow, ProcessedEventRow, TimelineEntryRow
 
 log = logging.getLogger(__name__)
 _Pending = tuple[Capture, asyncio.Future[None]]
+KEEP_EVENT_IDS = timedelta(days=1)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class GroupCommitWriter:
@@ -35,6 +39,8 @@ class GroupCommitWriter:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0  # for benchmarks and tests: how many transactions were needed
+        self._inserts: dict[str, Any] = {}
+        self._pruned_at: datetime | None = None
 
     def start(self) -> None:
         if self._task is None:
@@ -74,16 +80,41 @@ class GroupCommitWriter:
                 self._queue.task_done()
 
     async def _write(self, batch: list[Capture]) -> None:
-        async with self._database.session(write=True) as session, session.begin():
-            fresh = await self._first_deliveries(session, batch)
-            messages = [c for c in fresh if c.kind is CaptureKind.MESSAGE]
-            if messages:
-                rows = [message_row(c) for c in messages]
-                await session.execute(upsert(session, TimelineEntryRow, rows).on_conflict_do_nothing())
-            for capture in fresh:
-                if capture.kind is not CaptureKind.MESSAGE:
+        # Messages are idempotent by their own key (incident, message ts): a retried delivery of one is the
+        # same row, so they skip the event-id check. Edits, deletes, flags and joins are not, so they keep it.
+        messages = [message_row(c) for c in batch if c.kind is CaptureKind.MESSAGE]
+        others = [c for c in batch if c.kind is not CaptureKind.MESSAGE]
+        if not others:
+            # The common case: plain Core on one connection, one cached statement run for all the rows.
+            async with self._database.write_engine.begin() as conn:
+                await conn.execute(self._message_insert(conn.dialect.name), messages)
+        else:
+            async with self._database.session(write=True) as session, session.begin():
+                if messages:
+                    await session.execute(self._message_insert(session.get_bind().dialect.name), messages)
+                for capture in await self._first_deliveries(session, others):
                     await self._apply(session, capture)
         self.batches += 1
+        await self._prune_event_ids()
+
+    def _message_insert(self, dialect: str) -> Any:
+        """`INSERT … ON CONFLICT DO NOTHING` executed with a list of rows (executemany), so SQLAlchemy compiles
+        it once: a multi-row `.values([...])` would be compiled again for every batch."""
+        if dialect not in self._inserts:
+            insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            self._inserts[dialect] = insert_for(TimelineEntryRow).on_conflict_do_nothing(
+                index_elements=[TimelineEntryRow.incident_id, TimelineEntryRow.message_ts]
+            )
+        return self._inserts[dialect]
+
+    async def _prune_event_ids(self) -> None:
+        """Slack retries a delivery for minutes, not days: event ids older than a day are forgotten."""
+        now = self._clock.now()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        async with self._database.write_engine.begin() as conn:
+            await conn.execute(delete(ProcessedEventRow).where(ProcessedEventRow.received_at < now - KEEP_EVENT_IDS))
 
     async def _first_deliveries(self, session: AsyncSession, batch: list[Capture]) -> list[Capture]:
         """Drop retried deliveries (same event_id), within the batch and across batches."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from incidents.model import Incident
 from tests import slack_requests as req
 from tests.fakeslack import FakeSlack
-from tests.harness import BotClient
+from tests.harness import BotClient, FrozenClock
 from tests.timeline_support import chat, entries, say
 
 
@@ -193,3 +193,24 @@ async def test_capture_failure_is_not_acknowledged(bot: BotClient) -> None:
     bot.runtime.writer.start()
     _, retry = await say(bot, channel, "UBOB", "will be retried")
     assert retry.status == 200
+
+
+async def test_old_event_ids_are_forgotten_after_a_day(bot: BotClient, clock: FrozenClock, database_url: str) -> None:
+    incident, channel = await _incident(bot)
+    ts, _ = await say(bot, channel, "UBOB", "pin me")
+    pin = {
+        "type": "pin_added",
+        "user": "UCAROL",
+        "channel_id": channel,
+        "event_ts": "1790000004.0",
+        "item": {"type": "message", "channel": channel, "message": {"ts": ts, "text": "x"}},
+    }
+    await bot.event(pin, event_id="EvOLDPIN")
+    path = Path(database_url.split("///", 1)[1])
+    with sqlite3.connect(path) as db:
+        assert db.execute("select count(*) from processed_events").fetchone()[0] == 1
+    clock.advance(days=2)
+    await bot.event({**pin, "type": "pin_removed"}, event_id="EvNEWPIN")
+    with sqlite3.connect(path) as db:
+        assert [r[0] for r in db.execute("select event_id from processed_events")] == ["EvNEWPIN"]
+    assert not chat(await entries(bot, incident.reference))[0].flagged
