@@ -72,13 +72,11 @@ def entry_record(entry: TimelineEntry, names: Mapping[str, str], zone: tzinfo) -
 
 def render(fmt: str, incident: Incident, entries: list[TimelineEntry], names: Mapping[str, str], zone: tzinfo) -> str:
     if fmt == "json":
-        body = {
-            "incident": incident.reference,
-            "title": incident.title,
-            "timezone": str(zone),
-            "entries": [entry_record(e, names, zone) for e in entries],
-        }
-        return json.dumps(body, ensure_ascii=False, indent=1)
+        # One entry a line: readable and diff-able. No `indent`: it forces Python's pure-Python encoder,
+        # several times slower on a 20,000-entry timeline.
+        head = {"incident": incident.reference, "title": incident.title, "timezone": str(zone)}
+        lines = ",\n".join(json.dumps(entry_record(e, names, zone), ensure_ascii=False) for e in entries)
+        return f'{json.dumps(head, ensure_ascii=False)[:-1]}, "entries": [\n{lines}\n]}}\n'
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Text, func, insert, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.timeline import Source, TimelineEntry
 from storage.tables import TimelineEntryRow
 
 _T = TimelineEntryRow.__table__
+
+
+def _raw(column: Any) -> Any:
+    """A JSON column read as its text: most timeline rows hold `[]` or `{}`, which need no decoder at all."""
+    return type_coerce(column, Text).label(column.name)
+
+
 _COLUMNS = (
     _T.c.id,
     _T.c.at,
@@ -20,35 +28,61 @@ _COLUMNS = (
     _T.c.source,
     _T.c.actor,
     _T.c.text,
-    _T.c.data,
+    _raw(_T.c.data),
     _T.c.message_ts,
     _T.c.thread_ts,
     _T.c.flagged,
     _T.c.deleted_at,
-    _T.c.edits,
-    _T.c.files,
-    _T.c.links,
+    _raw(_T.c.edits),
+    _raw(_T.c.files),
+    _raw(_T.c.links),
     _T.c.permalink,
 )
+_EMPTY: dict[str | None, Any] = {None: None, "[]": None, "{}": None, "null": None}
+_SOURCES = {source.value: source for source in Source}
+
+
+def _json(text: str | None, empty: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    if text in _EMPTY:
+        return empty()
+    value = json.loads(text) if isinstance(text, str) else text  # PostgreSQL's JSON may arrive decoded
+    return value if value is not None else empty()
 
 
 def _entry(row: Any) -> TimelineEntry:
+    (
+        id_,
+        at,
+        kind,
+        source,
+        actor,
+        text,
+        data,
+        message_ts,
+        thread_ts,
+        flagged,
+        deleted_at,
+        edits,
+        files,
+        links,
+        permalink,
+    ) = row
     return TimelineEntry(
-        id=row.id,
-        at=row.at,
-        kind=row.kind,
-        source=Source(row.source),
-        actor=row.actor,
-        text=row.text,
-        data=dict(row.data or {}),
-        message_ts=row.message_ts,
-        thread_ts=row.thread_ts,
-        flagged=bool(row.flagged),
-        deleted=row.deleted_at is not None,
-        edits=list(row.edits or []),
-        files=list(row.files or []),
-        links=list(row.links or []),
-        permalink=row.permalink,
+        id=id_,
+        at=at,
+        kind=kind,
+        source=_SOURCES[source],
+        actor=actor,
+        text=text,
+        data=_json(data, dict),
+        message_ts=message_ts,
+        thread_ts=thread_ts,
+        flagged=bool(flagged),
+        deleted=deleted_at is not None,
+        edits=_json(edits, list),
+        files=_json(files, list),
+        links=_json(links, list),
+        permalink=permalink,
     )
 
 
