@@ -38,15 +38,17 @@ _COLUMNS = (
     _raw(_T.c.links),
     _T.c.permalink,
 )
-_EMPTY: dict[str | None, Any] = {None: None, "[]": None, "{}": None, "null": None}
+_EMPTY = frozenset({"[]", "{}", "null"})
 _SOURCES = {source.value: source for source in Source}
 
 
-def _json(text: str | None, empty: type[list[Any]] | type[dict[str, Any]]) -> Any:
-    if text in _EMPTY:
+def _json(value: Any, empty: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    if not isinstance(value, str):  # PostgreSQL's driver hands JSON back already decoded
+        return value if value is not None else empty()
+    if value in _EMPTY:
         return empty()
-    value = json.loads(text) if isinstance(text, str) else text  # PostgreSQL's JSON may arrive decoded
-    return value if value is not None else empty()
+    decoded = json.loads(value)
+    return decoded if decoded is not None else empty()
 
 
 def _entry(row: Any) -> TimelineEntry:
