@@ -58,8 +58,10 @@ class Database:
         else:
             self.write_engine = self.read_engine = create_async_engine(url, pool_pre_ping=True)
         self.read_cache = ReadCache()
-        # Every committed write empties the read cache: a session class of our own carries the hook, so it
-        # fires for each writer (units of work, the capture writer) and for no other Database's sessions.
+        # Every committed write session empties the read cache: a session class of our own carries the hook, so
+        # it fires for every unit of work and the capture writer's membership batches, and for no other
+        # Database's sessions. (Message-only capture batches commit on a bare connection: they change nothing
+        # a search reads.)
         write_session = type("WriteSession", (Session,), {})
         event.listen(write_session, "after_commit", self._committed)
         self.writer = async_sessionmaker(self.write_engine, expire_on_commit=False, sync_session_class=write_session)
