@@ -49,36 +49,85 @@ class Planner:
             self.on_due(work.due_at)
 
     async def incident_changed(self, uow: UnitOfWork, incident: Incident) -> None:
+        """Put the incident's work that now applies and remove what no longer does: one read of its rows, then
+        only the writes that change something (a brand-new incident costs one select and one or two inserts)."""
         assert incident.id is not None
-        open_ = self.policy.is_open(incident.status)
-        if not open_:
-            await uow.work.remove_for(incident_id=incident.id, kinds=INCIDENT_KINDS)
-        else:
-            await self._plan_update_reminder(uow, incident)
-            await self._plan_acknowledgement(uow, incident)
-            await self._plan_management(uow, incident)
-        await self._plan_postmortem(uow, incident)
+        existing = await uow.work.for_incident(incident.id)
+        wanted: list[DueWork] = []
+        if self.policy.is_open(incident.status):
+            wanted += await self._update_reminder(uow, incident, existing)
+            wanted += self._acknowledgement(incident, existing)
+            wanted += self._management(incident, existing)
+        wanted += self._postmortem(incident, existing)
+        keys = {w.key for w in wanted}
+        for key in existing.keys() - keys:
+            await uow.work.remove(key)
+        for work in wanted:
+            if existing.get(work.key) != work:
+                await self._put(uow, work)
 
-    async def _plan_update_reminder(self, uow: UnitOfWork, incident: Incident) -> None:
+    async def _update_reminder(
+        self, uow: UnitOfWork, incident: Incident, existing: dict[str, DueWork]
+    ) -> list[DueWork]:
         assert incident.id is not None
         severity = self.policy.severity(incident.severity)
         cadence = severity.update_cadence if severity else None
-        key = update_key(incident.id)
         if not cadence or incident.channel_id is None:
-            await uow.work.remove(key)
-            return
-        last = (await uow.timeline.latest_of_kinds([incident.id], UPDATE_KINDS)).get(incident.id, incident.declared_at)
-        existing = await uow.work.get(key)
-        snoozed = existing.data.get("snoozed_until") if existing else None
+            return []
+        key = update_key(incident.id)
+        latest = await uow.timeline.latest_of_kinds([incident.id], UPDATE_KINDS)
+        last = latest.get(incident.id, incident.declared_at)
+        current = existing.get(key)
+        snoozed = current.data.get("snoozed_until") if current else None
         due = last + cadence
         if snoozed and datetime.fromisoformat(snoozed) > due:
             due = datetime.fromisoformat(snoozed)
-        if existing and existing.due_at == due and existing.data.get("last_update") == last.isoformat():
-            return
         data = {"reference": incident.reference, "last_update": last.isoformat()}
         if snoozed:
             data["snoozed_until"] = snoozed
-        await self._put(uow, DueWork(key, "update", due, incident_id=incident.id, data=data))
+        if current is not None and current.due_at == due and current.data == data:
+            return [current]
+        return [DueWork(key, "update", due, incident_id=incident.id, data=data)]
+
+    def _acknowledgement(self, incident: Incident, existing: dict[str, DueWork]) -> list[DueWork]:
+        assert incident.id is not None
+        key = f"ack:{incident.id}"
+        if incident.acknowledged_at is not None:
+            return []
+        if key in existing:
+            return [existing[key]]  # keeps its escalation level
+        severity = self.policy.severity(incident.severity)
+        target = severity.response_target if severity else timedelta(minutes=15)
+        levels = self.policy.escalation.levels
+        due = incident.declared_at + target + (levels[0].after if levels else timedelta(0))
+        return [DueWork(key, "ack", due, incident_id=incident.id, data={"reference": incident.reference, "level": 0})]
+
+    def _management(self, incident: Incident, existing: dict[str, DueWork]) -> list[DueWork]:
+        assert incident.id is not None
+        management = self.policy.escalation.management
+        key = f"mgmt:{incident.id}"
+        if not management.notify or incident.severity.lower() not in {s.lower() for s in management.severities}:
+            return []
+        if key in existing:
+            return [existing[key]]
+        due = incident.declared_at + management.after
+        return [DueWork(key, "mgmt", due, incident_id=incident.id, data={"reference": incident.reference})]
+
+    def _postmortem(self, incident: Incident, existing: dict[str, DueWork]) -> list[DueWork]:
+        assert incident.id is not None
+        key = f"postmortem:{incident.id}"
+        reminders = self.policy.reminders
+        due_for = (
+            incident.resolved_at is not None
+            and incident.postmortem_published_at is None
+            and incident.severity.lower() in {s.lower() for s in reminders.postmortem_severities}
+        )
+        if not due_for or incident.resolved_at is None:
+            return []
+        if key in existing:
+            return [existing[key]]
+        due = incident.resolved_at + reminders.postmortem_after
+        return [DueWork(key, "postmortem", due, incident_id=incident.id, data={"reference": incident.reference})]
 
     async def snooze_update_reminder(self, uow: UnitOfWork, incident: Incident) -> datetime:
         assert incident.id is not None
@@ -91,51 +140,6 @@ class Planner:
         }
         await self._put(uow, DueWork(update_key(incident.id), "update", until, incident_id=incident.id, data=data))
         return until
-
-    async def _plan_acknowledgement(self, uow: UnitOfWork, incident: Incident) -> None:
-        assert incident.id is not None
-        key = f"ack:{incident.id}"
-        if incident.acknowledged_at is not None:
-            await uow.work.remove(key)
-            return
-        if await uow.work.get(key) is None:
-            severity = self.policy.severity(incident.severity)
-            target = severity.response_target if severity else timedelta(minutes=15)
-            levels = self.policy.escalation.levels
-            due = incident.declared_at + target + (levels[0].after if levels else timedelta(0))
-            data = {"reference": incident.reference, "level": 0}
-            await self._put(uow, DueWork(key, "ack", due, incident_id=incident.id, data=data))
-
-    async def _plan_management(self, uow: UnitOfWork, incident: Incident) -> None:
-        assert incident.id is not None
-        management = self.policy.escalation.management
-        key = f"mgmt:{incident.id}"
-        names = {s.lower() for s in management.severities}
-        if not management.notify or incident.severity.lower() not in names:
-            await uow.work.remove(key)
-            return
-        if await uow.work.get(key) is None:
-            due = incident.declared_at + management.after
-            await self._put(
-                uow, DueWork(key, "mgmt", due, incident_id=incident.id, data={"reference": incident.reference})
-            )
-
-    async def _plan_postmortem(self, uow: UnitOfWork, incident: Incident) -> None:
-        assert incident.id is not None
-        key = f"postmortem:{incident.id}"
-        reminders = self.policy.reminders
-        wanted = {s.lower() for s in reminders.postmortem_severities}
-        due_for = (
-            incident.resolved_at is not None
-            and incident.postmortem_published_at is None
-            and incident.severity.lower() in wanted
-        )
-        if not due_for:
-            await uow.work.remove(key)
-        elif await uow.work.get(key) is None and incident.resolved_at is not None:
-            due = incident.resolved_at + reminders.postmortem_after
-            data = {"reference": incident.reference}
-            await self._put(uow, DueWork(key, "postmortem", due, incident_id=incident.id, data=data))
 
     async def action_item_changed(self, uow: UnitOfWork, item: ActionItem) -> None:
         key = nudge_key(item.id)

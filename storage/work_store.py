@@ -60,6 +60,14 @@ class SqlWorkStore:
             stmt = upsert(self.session, ScheduledWorkRow, [_values(w) for w in works])
             await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[ScheduledWorkRow.key]))
 
+    async def for_incident(self, incident_id: int) -> dict[str, DueWork]:
+        stmt = (
+            select(ScheduledWorkRow)
+            .where(ScheduledWorkRow.incident_id == incident_id)
+            .execution_options(populate_existing=True)  # rows may have changed by Core upserts in this session
+        )
+        return {row.key: _work(row) for row in (await self.session.scalars(stmt)).all()}
+
     async def keys(self) -> set[str]:
         return set((await self.session.scalars(select(ScheduledWorkRow.key))).all())
 
