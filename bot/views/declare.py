@@ -113,7 +113,8 @@ def render_declaring_view(request: DeclareRequest) -> dict[str, Any]:
     """What the modal shows the moment it is submitted, while the incident is recorded and set up."""
     text = (
         f":hourglass_flowing_sand: Declaring *{escape(request.title.strip())}*…\n"
-        "I'm opening its channel and inviting you and the commander now."
+        "I'm opening its channel and inviting you and the commander now. If this doesn't change to its ID "
+        "within a minute, run `/incident list`: if it isn't there, declare it again."
     )
     return _outcome_view("Declaring incident", text)
 
