@@ -31,6 +31,10 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ack.py
+	$(BIN)/python bench/capture.py
+	$(BIN)/python bench/timeline_read.py
+	$(BIN)/python bench/scheduler.py
+	$(BIN)/python bench/postmortem.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
