@@ -8,8 +8,8 @@ timed loop, so signing is neither charged to the server nor to the measured late
 fresh (the timestamp is taken just before the run).
 
 Times are `time.perf_counter()`, which on Linux is CLOCK_MONOTONIC and therefore comparable between the
-generator and the server process: a benchmark can subtract a send time measured in the generator from an
-arrival time recorded in the server (e.g. when the fake Slack received `pins.add`).
+generator and the other processes of a benchmark: it can subtract a send time measured in the generator from
+an arrival time recorded elsewhere (e.g. when the fake Slack, in a process of its own, received `pins.add`).
 """
 
 from __future__ import annotations
@@ -302,6 +302,7 @@ class Row:
     peak_rss: float
     server_cpu: float | None = None  # cores used by the server process during the runs (1.0 = one core)
     client_cpu: float | None = None  # cores used by the load generator
+    helper_cpu: float | None = None  # cores used by the meter's helper processes (the fake Slack)
     other_cpu: float | None = None  # cores used by everything else on the machine: noise
     target: str = ""
     passed: bool | None = None
@@ -316,28 +317,38 @@ class Row:
 
 
 class CpuMeter:
-    """CPU used during a stretch of time: by this process, and by the whole machine (for noise)."""
+    """CPU used during a stretch of time: by this process, by helper processes, and by the whole machine.
 
-    def __init__(self) -> None:
+    Helpers are processes of the benchmark other than the load generator (e.g. a fake Slack in its own
+    process): their CPU is theirs, not noise.
+    """
+
+    def __init__(self, helpers: Sequence[int] = ()) -> None:
         self.wall = 0.0
         self.process = 0.0
+        self.helpers = 0.0
         self.machine = 0.0
-        self._started: tuple[float, float, float] | None = None
+        self._helpers = [psutil.Process(pid) for pid in helpers if pid]
+        self._started: tuple[float, float, float, float] | None = None
 
     @staticmethod
     def _machine_busy() -> float:
         times = psutil.cpu_times()
         return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
 
+    def _helpers_cpu(self) -> float:
+        return float(sum(t.user + t.system for t in (p.cpu_times() for p in self._helpers)))
+
     def __enter__(self) -> CpuMeter:
-        self._started = (time.perf_counter(), time.process_time(), self._machine_busy())
+        self._started = (time.perf_counter(), time.process_time(), self._helpers_cpu(), self._machine_busy())
         return self
 
     def __exit__(self, *_exc: object) -> None:
         assert self._started is not None
-        wall, process, machine = self._started
+        wall, process, helpers, machine = self._started
         self.wall += time.perf_counter() - wall
         self.process += time.process_time() - process
+        self.helpers += self._helpers_cpu() - helpers
         self.machine += self._machine_busy() - machine
 
 
@@ -361,7 +372,7 @@ def row_from(
     # The server is idle outside the timed loops (while the generator signs and connects), so its CPU is
     # divided by the loops' wall time; machine-wide noise is everything neither process used.
     wall = (meter.wall if cpu_over_meter else sum(r.wall for r in results)) or float("nan")
-    other = meter.machine - meter.process - sum(r.client_cpu_total for r in results)
+    other = meter.machine - meter.process - meter.helpers - sum(r.client_cpu_total for r in results)
     return Row(
         name=name,
         count=len(lat),
@@ -372,6 +383,7 @@ def row_from(
         peak_rss=peak_rss_mb(),
         server_cpu=meter.process / wall,
         client_cpu=client / wall,
+        helper_cpu=meter.helpers / wall,
         other_cpu=max(0.0, other / meter.wall) if meter.wall else None,
     )
 
@@ -383,18 +395,20 @@ def _num(value: float | None, spec: str, suffix: str = "") -> str:
 def table(rows: Sequence[Row], baseline: Row) -> str:
     header = (
         f"{'row':<40} {'n':>6} {'conc':>4} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'rps/base':>8} "
-        f"{'p99/base':>8} {'srv cpu':>7} {'gen cpu':>7} {'other':>6} {'peakRSS':>8}  target"
+        f"{'p99/base':>8} {'srv cpu':>7} {'gen cpu':>7} {'slk cpu':>7} {'other':>6} {'peakRSS':>8}  target"
     )
     lines = [header, "-" * (len(header) + 22)]
     for row in rows:
         rate_ratio = row.rate / baseline.rate if row.rate and baseline.rate else None
         p99_ratio = row.p99_ms / baseline.p99_ms if baseline.p99_ms else None
         percent = {k: None if v is None else v * 100 for k, v in
-                   (("s", row.server_cpu), ("g", row.client_cpu), ("o", row.other_cpu))}  # fmt: skip
+                   (("s", row.server_cpu), ("g", row.client_cpu), ("h", row.helper_cpu),
+                    ("o", row.other_cpu))}  # fmt: skip
         lines.append(
             f"{row.name:<40} {row.count:>6} {row.concurrency!s:>4} {row.p50_ms:>8.1f} {row.p99_ms:>8.1f} "
             f"{_num(row.rate, '.0f'):>7} {_num(rate_ratio, '.3f'):>8} {_num(p99_ratio, '.1f', 'x'):>8} "
             f"{_num(percent['s'], '.0f', '%'):>7} {_num(percent['g'], '.0f', '%'):>7} "
-            f"{_num(percent['o'], '.0f', '%'):>6} {row.peak_rss:>6.0f}MB  {row.target} {row.verdict}".rstrip()
+            f"{_num(percent['h'], '.0f', '%'):>7} {_num(percent['o'], '.0f', '%'):>6} {row.peak_rss:>6.0f}MB  "
+            f"{row.target} {row.verdict}".rstrip()
         )
     return "\n".join(lines)
