@@ -161,7 +161,9 @@ async def _insert(
                 data={"severity": severity_id, "commander": commander, "private": request.private},
             ),
         )
-        if ctx.planner is not None:
+        # Declared together with its set-up (claim_setup), the incident's follow-through is planned once, by the
+        # set-up, when its channel exists; recorded alone, it is planned now.
+        if ctx.planner is not None and not claim_setup:
             await ctx.planner.incident_changed(uow, incident)
         await uow.commit()
     return incident
@@ -211,6 +213,10 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
     else:
         problems.append(f"I couldn't create the incident channel: every name like #{base} is taken.")
     if problems:
+        if ctx.planner is not None:  # no channel: still escalate if nobody acknowledges
+            async with ctx.uow() as uow:
+                await ctx.planner.incident_changed(uow, incident)
+                await uow.commit()
         await _tell_declarer(ctx, incident, problems)
         return SetupReport(incident, problems)
 
@@ -221,8 +227,8 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
     async with ctx.uow() as uow:
         await uow.incidents.record_setup(incident.reference, channel=channel)
         await uow.incidents.add_event(incident.reference, opened)
-        if ctx.planner is not None:  # with a channel, update reminders can be planned
-            await ctx.planner.incident_changed(uow, incident)
+        if ctx.planner is not None:  # with a channel, update reminders can be planned too
+            await ctx.planner.incident_opened(uow, incident)
         await uow.commit()
 
     try:

@@ -66,6 +66,31 @@ class Planner:
             if existing.get(work.key) != work:
                 await self._put(uow, work)
 
+    async def incident_opened(self, uow: UnitOfWork, incident: Incident) -> None:
+        """Plan a just-declared incident's work, now that its channel exists, without reading anything first.
+
+        Nothing can have been planned for it yet, except by a change someone made in the instant since it was
+        declared; that change planned from fresher facts, so rows that exist are kept (insert-if-absent)."""
+        assert incident.id is not None
+        wanted = self._acknowledgement(incident, {}) + self._management(incident, {})
+        severity = self.policy.severity(incident.severity)
+        cadence = severity.update_cadence if severity else None
+        if cadence and incident.channel_id is not None:
+            data = {"reference": incident.reference, "last_update": incident.declared_at.isoformat()}
+            wanted.append(
+                DueWork(
+                    update_key(incident.id),
+                    "update",
+                    incident.declared_at + cadence,
+                    incident_id=incident.id,
+                    data=data,
+                )
+            )
+        for work in wanted:
+            await uow.work.put_many([work])  # one row a statement: cached (see storage/dialect.py)
+            if self.on_due is not None:
+                self.on_due(work.due_at)
+
     async def _update_reminder(
         self, uow: UnitOfWork, incident: Incident, existing: dict[str, DueWork]
     ) -> list[DueWork]:

@@ -10,6 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def upsert(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> Any:
-    """`INSERT … VALUES rows` ready for `.on_conflict_do_nothing()` / `.on_conflict_do_update()`."""
+    """`INSERT … VALUES rows` ready for `.on_conflict_do_nothing()` / `.on_conflict_do_update()`.
+
+    One row is given as a mapping, which SQLAlchemy compiles once and caches; a list of rows (multi-VALUES)
+    cannot be cached and is compiled on every call, so hot paths upsert one row per statement.
+    """
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(list(rows))
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return insert.values(rows[0]) if len(rows) == 1 else insert.values(list(rows))

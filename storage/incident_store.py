@@ -222,15 +222,12 @@ class SqlIncidentStore:
         if not user_ids:
             return
         incident_id = await self._id(reference)
-        stmt = upsert(
-            self.session,
-            MemberRow,
-            [{"incident_id": incident_id, "user_id": u, "joined_at": at, "left_at": None} for u in user_ids],
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[MemberRow.incident_id, MemberRow.user_id], set_={"left_at": None}
-        )
-        await self.session.execute(stmt)
+        for user_id in dict.fromkeys(user_ids):  # one cached statement a person (see storage/dialect.py)
+            row = {"incident_id": incident_id, "user_id": user_id, "joined_at": at, "left_at": None}
+            stmt = upsert(self.session, MemberRow, [row]).on_conflict_do_update(
+                index_elements=[MemberRow.incident_id, MemberRow.user_id], set_={"left_at": None}
+            )
+            await self.session.execute(stmt)
 
     async def remove_member(self, reference: str, user_id: str, at: datetime) -> None:
         await self.session.execute(
