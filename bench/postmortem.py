@@ -44,7 +44,7 @@ from storage.migrate import upgrade  # noqa: E402
 from storage.tables import TimelineEntryRow  # noqa: E402
 from storage.uow import SqlUnitOfWorkFactory  # noqa: E402
 from tests.fakeopenai import FakeOpenAI  # noqa: E402
-from tests.postmortem_incidents import PEOPLE, Scenario, multi_day_degradation  # noqa: E402
+from tests.postmortem_incidents import PEOPLE, Scenario, multi_day_degradation, timeline_rows  # noqa: E402
 
 DRAFT_TARGET_S = 1.0
 
@@ -52,26 +52,8 @@ DRAFT_TARGET_S = 1.0
 async def store(database: Database, scenario: Scenario) -> Incident:
     async with SqlUnitOfWorkFactory(database)() as uow:
         incident = await uow.incidents.add(scenario.incident, declare_key=None)
-        rows = [
-            {
-                "id": e.id,
-                "incident_id": incident.id,
-                "at": e.at,
-                "kind": e.kind,
-                "source": e.source.value,
-                "actor": e.actor,
-                "text": e.text,
-                "data": e.data,
-                "message_ts": e.message_ts,
-                "flagged": e.flagged,
-                "flags": ["pin"] if e.flagged else [],
-                "edits": [],
-                "files": [],
-                "links": [],
-            }
-            for e in scenario.entries
-        ]
-        await uow.session.execute(insert(TimelineEntryRow), rows)
+        assert incident.id is not None
+        await uow.session.execute(insert(TimelineEntryRow), timeline_rows(incident.id, scenario.entries))
         await uow.commit()
     return incident
 

@@ -406,3 +406,26 @@ def multi_day_degradation(messages: int = 1_986) -> Scenario:
 
 def all_scenarios() -> list[Scenario]:
     return [bad_deploy(), pool_exhaustion(), dns_outage(), false_alarm(), multi_day_degradation()]
+
+
+def timeline_rows(incident_id: int, entries: list[TimelineEntry]) -> list[dict[str, Any]]:
+    """A scenario's entries as `timeline_entries` rows, for storing a scenario in bulk (tests and bench)."""
+    return [
+        {
+            "id": e.id,
+            "incident_id": incident_id,
+            "at": e.at,
+            "kind": e.kind,
+            "source": e.source.value,
+            "actor": e.actor,
+            "text": e.text,
+            "data": e.data,
+            "message_ts": e.message_ts,
+            "flagged": e.flagged,
+            "flags": ["pin"] if e.flagged else [],
+            "edits": [],
+            "files": [],
+            "links": [],
+        }
+        for e in entries
+    ]

@@ -19,7 +19,7 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.tables import TimelineEntryRow
 from storage.uow import SqlUnitOfWorkFactory
-from tests.postmortem_incidents import T0, Scenario, bad_deploy
+from tests.postmortem_incidents import T0, Scenario, bad_deploy, timeline_rows
 from tests.test_settings_and_cli import run_cli, set_env
 from tests.test_settings_and_cli import workdir as workdir  # fixture
 
@@ -32,26 +32,7 @@ async def _store(url: str, scenario: Scenario, *, with_version: bool = False) ->
         async with SqlUnitOfWorkFactory(database)() as uow:
             incident = await uow.incidents.add(scenario.incident, declare_key=None)
             assert incident.id is not None
-            rows = [
-                {
-                    "id": e.id,
-                    "incident_id": incident.id,
-                    "at": e.at,
-                    "kind": e.kind,
-                    "source": e.source.value,
-                    "actor": e.actor,
-                    "text": e.text,
-                    "data": e.data,
-                    "message_ts": e.message_ts,
-                    "flagged": e.flagged,
-                    "flags": ["pin"] if e.flagged else [],
-                    "edits": [],
-                    "files": [],
-                    "links": [],
-                }
-                for e in scenario.entries
-            ]
-            await uow.session.execute(insert(TimelineEntryRow), rows)
+            await uow.session.execute(insert(TimelineEntryRow), timeline_rows(incident.id, scenario.entries))
             if with_version:
                 document = await PostmortemDrafter().draft(DraftRequest(incident, scenario.entries, {}, Policy()))
                 summary = Section("summary", "Summary", "We rolled back a bad release.", SectionSource.EDITED)
