@@ -175,11 +175,6 @@ def _topic(ctx: Context, incident: Incident) -> str:
     return f"{incident.reference} · {incident.severity} · {status.name if status else incident.status}{commander}"[:250]
 
 
-async def incident_for_submission(ctx: Context, declare_key: str) -> Incident | None:
-    async with ctx.uow(write=False) as uow:
-        return await uow.incidents.get_by_declare_key(declare_key)
-
-
 async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
     """Set up a recorded incident's channel (see `_set_up`). None when another worker already claimed it."""
     async with ctx.uow() as uow:
