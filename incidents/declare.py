@@ -147,9 +147,7 @@ async def _insert(
             acknowledged_at=now if commander == request.declared_by else None,
             impact_started_at=request.impact_started_at or now,
         )
-        incident = await uow.incidents.add(incident, declare_key=request.declare_key)
-        if claim_setup:
-            await uow.incidents.claim_setup(incident.reference)
+        incident = await uow.incidents.add(incident, declare_key=request.declare_key, claim_setup=claim_setup)
         await uow.incidents.add_members(incident.reference, sorted({request.declared_by, commander}), now)
         await uow.incidents.add_event(
             incident.reference,
@@ -218,9 +216,15 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
     incident.channel_id, incident.channel_name = channel.id, channel.name
     if ctx.capture is not None and incident.id is not None:
         ctx.capture.index.add(channel.id, incident.id)
+    # The summary is posted before the channel is recorded, so one transaction stores both. Nobody but the bot
+    # is in the channel until the invites below, so nothing can ask for the incident by its channel meanwhile.
+    try:
+        incident.summary_ts = await ctx.chat.post_summary(incident)
+    except ChatError as exc:
+        problems.append(f"I couldn't post the incident summary ({exc.code}).")
     opened = TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}")
     async with ctx.uow() as uow:
-        await uow.incidents.record_setup(incident.reference, channel=channel)
+        await uow.incidents.record_setup(incident.reference, channel=channel, summary_ts=incident.summary_ts)
         await uow.incidents.add_event(incident.reference, opened)
         if ctx.planner is not None:  # with a channel, update reminders can be planned too
             await ctx.planner.incident_opened(uow, incident)
@@ -239,16 +243,11 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
         mentions = ", ".join(f"<@{u}>" for u in exc.users or invitees)
         problems.append(f"I couldn't invite {mentions} ({exc.code}); please add them by hand.")
 
-    try:
-        summary_ts = await ctx.chat.post_summary(incident)
-        async with ctx.uow() as uow:
-            await uow.incidents.record_setup(incident.reference, summary_ts=summary_ts)
-            await uow.commit()
-        incident.summary_ts = summary_ts
-        await ctx.chat.pin(channel.id, summary_ts)
-    except ChatError as exc:
-        what = "pin" if incident.summary_ts else "post"
-        problems.append(f"I couldn't {what} the incident summary ({exc.code}).")
+    if incident.summary_ts is not None:
+        try:
+            await ctx.chat.pin(channel.id, incident.summary_ts)
+        except ChatError as exc:
+            problems.append(f"I couldn't pin the incident summary ({exc.code}).")
 
     announcement = ctx.policy.channels.announcement
     if announcement and not incident.private:

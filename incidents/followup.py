@@ -86,9 +86,9 @@ class Planner:
                     data=data,
                 )
             )
-        for work in wanted:
-            await uow.work.put_many([work])  # one row a statement: cached (see storage/dialect.py)
-            if self.on_due is not None:
+        await uow.work.put_many(wanted)
+        if self.on_due is not None:
+            for work in wanted:
                 self.on_due(work.due_at)
 
     async def _update_reminder(

@@ -8,18 +8,21 @@ ORM's unit of work to work out which service and role rows changed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from incidents.errors import DuplicateDeclaration
 from incidents.model import ChannelRef, Incident, IncidentFilter, TimelineEvent
-from storage.dialect import upsert
+from storage.core import SessionCore
+from storage.dialect import insert_for
 from storage.mapping import INCIDENT_COLUMNS, apply_to_row, incident_from_row, incident_values
 from storage.read_cache import ReadCache
 from storage.tables import (
@@ -37,11 +40,48 @@ _S = cast(Table, IncidentServiceRow.__table__)
 _R = cast(Table, RoleAssignmentRow.__table__)
 _M = cast(Table, MemberRow.__table__)
 _E = cast(Table, TimelineEntryRow.__table__)
+_Q = cast(Table, IncidentSequence.__table__)
+_SERVICES = cast(Table, ServiceRow.__table__)
+
+_INSERT_INCIDENT = insert(_I).returning(_I.c.id)
+_INSERT_SERVICE = insert(_S)
+_INSERT_ROLE = insert(_R)
+_INSERT_EVENT = insert(_E)
+_CLAIM_SETUP = (
+    update(_I)
+    .where(_I.c.reference == bindparam("ref"), _I.c.setup_started_at.is_(None))
+    .values(setup_started_at=_I.c.declared_at)
+)
+# SET takes the columns the parameters name besides "ref" (see record_setup).
+_RECORD_SETUP = update(_I).where(_I.c.reference == bindparam("ref")).returning(_I.c.id)
+
+
+@dataclass(frozen=True)
+class _Upserts:
+    next_number: Any
+    service: Any
+    member: Any
+
+
+@functools.cache
+def _upserts(dialect: str) -> _Upserts:
+    """The declare path's upserts, built once per dialect (each dialect has its own INSERT … ON CONFLICT)."""
+    return _Upserts(
+        next_number=insert_for(dialect, _Q)
+        .on_conflict_do_update(index_elements=[_Q.c.year], set_={"last_number": _Q.c.last_number + 1})
+        .returning(_Q.c.last_number),
+        service=insert_for(dialect, _SERVICES).on_conflict_do_nothing(index_elements=[_SERVICES.c.name]),
+        # A person who left and is invited again is a member again.
+        member=insert_for(dialect, _M).on_conflict_do_update(
+            index_elements=[_M.c.incident_id, _M.c.user_id], set_={"left_at": None}
+        ),
+    )
 
 
 class SqlIncidentStore:
     def __init__(self, session: AsyncSession, *, lock_rows: bool = False, cache: ReadCache | None = None) -> None:
         self.session = session
+        self._core = SessionCore(session)
         # In a write unit of work, reading an incident starts a read-modify-write: lock its row so concurrent
         # changes to one incident run one after another. SQLite's BEGIN IMMEDIATE already serialises writers;
         # PostgreSQL's plain SELECT would let two changes read the same state and the later save undo the other.
@@ -139,40 +179,39 @@ class SqlIncidentStore:
         return list((await self.session.scalars(select(ServiceRow.name).order_by(ServiceRow.name))).all())
 
     # -- writing ---------------------------------------------------------------------------------------
+    # The writes on the declare path are statements built once (module level, or once per dialect) and run on
+    # the session's connection with parameters: no statement to build, no cache key to compute, no ORM detour.
     async def next_number(self, year: int) -> int:
-        stmt = upsert(self.session, IncidentSequence, [{"year": year, "last_number": 1}])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[IncidentSequence.year], set_={"last_number": IncidentSequence.last_number + 1}
-        ).returning(IncidentSequence.last_number)
-        return int((await self.session.execute(stmt)).scalar_one())
+        stmt = _upserts(self._core.dialect).next_number
+        return int((await self._core.execute(stmt, {"year": year, "last_number": 1})).scalar_one())
 
     async def _ensure_services(self, names: Sequence[str], at: datetime) -> None:
         if names:
             # Sorted, so two transactions inserting the same new names take their locks in the same order.
-            stmt = upsert(self.session, ServiceRow, [{"name": n, "created_at": at} for n in sorted(set(names))])
-            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[ServiceRow.name]))
+            rows = [{"name": n, "created_at": at} for n in sorted(set(names))]
+            await self._core.execute(_upserts(self._core.dialect).service, rows)
 
-    async def add(self, incident: Incident, *, declare_key: str | None) -> Incident:
+    async def add(self, incident: Incident, *, declare_key: str | None, claim_setup: bool = False) -> Incident:
         """Insert `incident`; DuplicateDeclaration if `declare_key` (or its reference) is taken.
 
-        A duplicate leaves the transaction to be rolled back (PostgreSQL aborts it): the unit of work does
-        that on leaving, which also returns the number the duplicate drew from the sequence.
+        `claim_setup` claims its channel set-up in the same statement (see `claim_setup`). A duplicate leaves
+        the transaction to be rolled back (PostgreSQL aborts it): the unit of work does that on leaving, which
+        also returns the number the duplicate drew from the sequence.
         """
         await self._ensure_services(incident.services, incident.declared_at)
         values = incident_values(incident) | {"declare_key": declare_key}
+        if claim_setup:
+            values["setup_started_at"] = incident.declared_at
         try:
-            incident_id = (await self.session.execute(insert(_I).values(values).returning(_I.c.id))).scalar_one()
+            incident_id = (await self._core.execute(_INSERT_INCIDENT, values)).scalar_one()
         except IntegrityError as exc:
             raise DuplicateDeclaration(declare_key or incident.reference) from exc
         if incident.services:
-            await self.session.execute(
-                insert(_S),
-                [{"incident_id": incident_id, "service": s, "position": p} for p, s in enumerate(incident.services)],
-            )
+            rows = [{"incident_id": incident_id, "service": s, "position": p} for p, s in enumerate(incident.services)]
+            await self._core.execute(_INSERT_SERVICE, rows)
         if incident.roles:
-            await self.session.execute(
-                insert(_R), [{"incident_id": incident_id, "role": r, "user_id": u} for r, u in incident.roles.items()]
-            )
+            rows = [{"incident_id": incident_id, "role": r, "user_id": u} for r, u in incident.roles.items()]
+            await self._core.execute(_INSERT_ROLE, rows)
         incident.id = incident_id
         self._ids[incident.reference] = incident_id
         return incident
@@ -189,12 +228,7 @@ class SqlIncidentStore:
         await self.session.flush()
 
     async def claim_setup(self, reference: str) -> bool:
-        stmt = (
-            update(_I)
-            .where(_I.c.reference == reference, _I.c.setup_started_at.is_(None))
-            .values(setup_started_at=_I.c.declared_at)
-        )
-        result = await self.session.execute(stmt)
+        result = await self._core.execute(_CLAIM_SETUP, {"ref": reference})
         return bool(getattr(result, "rowcount", 0) == 1)
 
     async def record_setup(
@@ -207,27 +241,23 @@ class SqlIncidentStore:
             values["summary_ts"] = summary_ts
         if not values:
             return
-        # Only these columns: whatever else changed since set-up began (a role, the severity) stays as it is.
-        stmt = update(_I).where(_I.c.reference == reference).values(values).returning(_I.c.id)
-        found = (await self.session.execute(stmt)).scalar_one_or_none()
+        # Only these columns (the statement sets those it is given): whatever else changed since set-up began
+        # (a role, the severity) stays as it is.
+        found = (await self._core.execute(_RECORD_SETUP, values | {"ref": reference})).scalar_one_or_none()
         if found is None:
             raise LookupError(reference)
         self._ids[reference] = found
 
     async def add_event(self, reference: str, event: TimelineEvent) -> None:
         values = {"incident_id": await self._id(reference), "at": event.at, "kind": event.kind, "actor": event.actor}
-        await self.session.execute(insert(_E).values(values | {"text": event.text, "data": event.data}))
+        await self._core.execute(_INSERT_EVENT, values | {"text": event.text, "data": event.data})
 
     async def add_members(self, reference: str, user_ids: Sequence[str], at: datetime) -> None:
         if not user_ids:
             return
         incident_id = await self._id(reference)
-        for user_id in dict.fromkeys(user_ids):  # one cached statement a person (see storage/dialect.py)
-            row = {"incident_id": incident_id, "user_id": user_id, "joined_at": at, "left_at": None}
-            stmt = upsert(self.session, MemberRow, [row]).on_conflict_do_update(
-                index_elements=[MemberRow.incident_id, MemberRow.user_id], set_={"left_at": None}
-            )
-            await self.session.execute(stmt)
+        rows = [{"incident_id": incident_id, "user_id": u, "joined_at": at, "left_at": None} for u in dict.fromkeys(user_ids)]
+        await self._core.execute(_upserts(self._core.dialect).member, rows)
 
     async def remove_member(self, reference: str, user_id: str, at: datetime) -> None:
         await self.session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +11,8 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.ports import DueWork
-from storage.dialect import upsert
+from storage.core import SessionCore
+from storage.dialect import insert_for, upsert
 from storage.tables import ScheduledWorkRow, SentNotificationRow
 
 
@@ -42,9 +44,17 @@ def _values(work: DueWork) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _insert_if_absent(dialect: str) -> Any:
+    """Built once per dialect, run with a list of rows (executemany): compiled once, whatever their number."""
+    table = ScheduledWorkRow.__table__
+    return insert_for(dialect, table).on_conflict_do_nothing(index_elements=[table.c.key])
+
+
 class SqlWorkStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._core = SessionCore(session)
 
     async def put(self, work: DueWork) -> None:
         values = _values(work)
@@ -55,10 +65,9 @@ class SqlWorkStore:
         await self.session.execute(stmt)
 
     async def put_many(self, works: Sequence[DueWork]) -> None:
-        """Plan work that is not planned yet, in one statement (start-up reconcile); existing rows are kept."""
+        """Plan work that is not planned yet, in one statement; existing rows are kept."""
         if works:
-            stmt = upsert(self.session, ScheduledWorkRow, [_values(w) for w in works])
-            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[ScheduledWorkRow.key]))
+            await self._core.execute(_insert_if_absent(self._core.dialect), [_values(w) for w in works])
 
     async def for_incident(self, incident_id: int) -> dict[str, DueWork]:
         stmt = (

@@ -216,6 +216,25 @@ async def test_failed_invite_leaves_a_consistent_incident_and_tells_the_declarer
     assert told and "invite" in told[-1].args["text"] and "user_is_restricted" in told[-1].args["text"]
 
 
+async def test_failed_summary_post_still_records_the_channel_and_skips_the_pin(
+    bot: BotClient, slack: FakeSlack
+) -> None:
+    slack.fail_next("chat.postMessage", "not_in_channel")
+    incident = await bot.declare("Summary lost", user="UALICE", commander="UALICE")
+    assert incident.channel_id and incident.summary_ts is None
+    assert not slack.calls_to("pins.add")
+    told = [c for c in slack.calls_to("chat.postEphemeral") if c.args.get("user") == "UALICE"]
+    assert told and "post the incident summary (not_in_channel)" in told[-1].args["text"]
+
+
+async def test_failed_pin_keeps_the_summary_it_posted(bot: BotClient, slack: FakeSlack) -> None:
+    slack.fail_next("pins.add", "too_many_pins")
+    incident = await bot.declare("Pin refused", user="UALICE", commander="UALICE")
+    assert incident.channel_id and incident.summary_ts  # later changes still update the summary
+    told = [c for c in slack.calls_to("chat.postEphemeral") if c.args.get("user") == "UALICE"]
+    assert told and "pin the incident summary (too_many_pins)" in told[-1].args["text"]
+
+
 async def test_channel_creation_failure_is_reported_by_dm(bot: BotClient, slack: FakeSlack) -> None:
     slack.fail_next("conversations.create", "restricted_action")
     incident = await bot.declare("Cannot create channels")
