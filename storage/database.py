@@ -24,7 +24,15 @@ SQLITE_READERS = 3
 
 
 def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
-    options: dict[str, Any] = {"pool_size": 1 if writer else SQLITE_READERS, "max_overflow": 0, "pool_timeout": 60}
+    options: dict[str, Any] = {
+        "pool_size": 1 if writer else SQLITE_READERS,
+        "max_overflow": 0,
+        "pool_timeout": 60,
+        # The pool would roll back every connection it gets back, a trip to the driver's thread after each
+        # commit. Nothing can be left open to roll back: a connection is handed back by closing its
+        # Connection, which rolls back any transaction still open first, and BEGIN is only ever ours.
+        "pool_reset_on_return": None,
+    }
     engine = create_async_engine(url, **options)
 
     @event.listens_for(engine.sync_engine, "connect")

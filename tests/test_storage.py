@@ -184,6 +184,34 @@ async def test_channel_setup_is_claimed_once(database: Database) -> None:
     assert unknown is False
 
 
+async def test_adding_with_claim_setup_claims_it_in_the_same_statement(database: Database) -> None:
+    factory = SqlUnitOfWorkFactory(database)
+    async with factory() as uow:
+        await uow.incidents.add(make_incident(), declare_key="V1", claim_setup=True)
+        await uow.commit()
+    async with factory() as uow:
+        assert await uow.incidents.claim_setup("INC-2026-0001") is False  # already claimed by the insert
+
+
+async def test_a_unit_of_work_left_uncommitted_leaves_nothing_behind(database: Database) -> None:
+    """Also on SQLite's single writer connection, which the pool hands back without a reset of its own."""
+    factory = SqlUnitOfWorkFactory(database)
+    with pytest.raises(RuntimeError):
+        async with factory() as uow:
+            await uow.incidents.add(make_incident(1, services=["api"]), declare_key="V1")
+            await uow.incidents.add_members("INC-2026-0001", ["UALICE"], NOW)
+            raise RuntimeError("the use case failed half-way")
+    async with factory() as uow:  # the same connection, a clean transaction: number 1 is free again
+        assert await uow.incidents.next_number(2026) == 1
+        await uow.incidents.add(make_incident(2), declare_key="V2")
+        await uow.commit()
+
+    async with factory(write=False) as uow:
+        assert await uow.incidents.get("INC-2026-0001") is None
+        assert await uow.incidents.get("INC-2026-0002") is not None
+        assert await uow.incidents.known_services() == []
+
+
 async def test_timeline_events_keep_their_order_and_data(database: Database) -> None:
     events = [
         TimelineEvent("declared", NOW, "UALICE", "Declared", {"severity": "SEV2", "private": False}),
