@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from storage import sqlite_cursor
 from storage.read_cache import ReadCache
 
 # Readers on SQLite: each aiosqlite connection is a thread, and threads beyond a few only fight over the GIL
@@ -37,6 +38,7 @@ def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        sqlite_cursor.adopt(dbapi_connection)  # one trip to the driver's thread a statement (see the module)
         # Take over transaction control from the driver so BEGIN is ours to choose.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

@@ -256,7 +256,8 @@ class SqlIncidentStore:
         if not user_ids:
             return
         incident_id = await self._id(reference)
-        rows = [{"incident_id": incident_id, "user_id": u, "joined_at": at, "left_at": None} for u in dict.fromkeys(user_ids)]
+        people = dict.fromkeys(user_ids)
+        rows = [{"incident_id": incident_id, "user_id": u, "joined_at": at, "left_at": None} for u in people]
         await self._core.execute(_upserts(self._core.dialect).member, rows)
 
     async def remove_member(self, reference: str, user_id: str, at: datetime) -> None:
