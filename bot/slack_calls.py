@@ -6,12 +6,15 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from incidents.errors import ChatError
 
 log = logging.getLogger("bot.slack")
+
+UNREACHABLE = "slack_unreachable"  # the code of a call that never got an answer from Slack
 
 
 async def call_slack(method: str, pending: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
@@ -22,5 +25,10 @@ async def call_slack(method: str, pending: Awaitable[AsyncSlackResponse]) -> dic
         code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
         log.warning("Slack %s failed: %s", method, code)
         raise ChatError(code) from exc
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        # Still failing after slack_sdk's retries: to the use case this is one more Slack failure, reported
+        # like any other, so the step is skipped and the user told instead of the whole action failing.
+        log.warning("Slack %s failed: unreachable (%s)", method, type(exc).__name__)
+        raise ChatError(UNREACHABLE) from exc
     data = response.data
     return data if isinstance(data, dict) else {}

@@ -6,6 +6,11 @@ import asyncio
 import re
 from typing import Any
 
+import aiohttp
+import pytest
+
+from bot.slack_calls import UNREACHABLE, call_slack
+from incidents.errors import ChatError
 from tests.fakeslack import FakeSlack
 from tests.harness import BotClient, declare_values
 
@@ -233,6 +238,21 @@ async def test_failed_pin_keeps_the_summary_it_posted(bot: BotClient, slack: Fak
     assert incident.channel_id and incident.summary_ts  # later changes still update the summary
     told = [c for c in slack.calls_to("chat.postEphemeral") if c.args.get("user") == "UALICE"]
     assert told and "pin the incident summary (too_many_pins)" in told[-1].args["text"]
+
+
+async def test_slack_unreachable_after_retries_is_a_chat_error_like_any_other() -> None:
+    """So a set-up step that can't reach Slack is skipped and reported, as for the refusals above."""
+
+    async def dropped() -> Any:
+        raise aiohttp.ServerDisconnectedError()
+
+    async def timed_out() -> Any:
+        raise TimeoutError
+
+    for pending in (dropped(), timed_out()):
+        with pytest.raises(ChatError) as caught:
+            await call_slack("chat.postMessage", pending)
+        assert caught.value.code == UNREACHABLE
 
 
 async def test_channel_creation_failure_is_reported_by_dm(bot: BotClient, slack: FakeSlack) -> None:
