@@ -97,6 +97,8 @@ async def test_declaring_creates_channel_invites_pins_summary_and_announces(bot:
     text = _texts(summary.blocks)
     for expected in ("INC-2026-0001", "SEV2", "Investigating", "<@UBOB>", "checkout-api", "Yes"):
         assert expected in text
+    # While open, each reader's client works out how long it has been going (the message is not re-edited).
+    assert f"Ongoing, started <!date^{int(incident.declared_at.timestamp())}^{{ago}}|0s so far" in text
     buttons = [e["action_id"] for b in summary.blocks if b["type"] == "actions" for e in b["elements"]]
     assert buttons == ["summary_acknowledge", "summary_update", "summary_severity", "summary_role", "summary_resolve"]
 

@@ -171,6 +171,7 @@ async def test_resolve_modal_then_reopen(bot: BotClient, slack: FakeSlack, clock
     assert resolved.mitigated_at == clock.now() and resolved.impact_ended_at == clock.now()
     last_summary = _summary_updates(slack, incident)[-1]["blocks"]
     assert "summary_reopen" in str(last_summary) and "Rolled back the deploy" in str(last_summary)
+    assert "*Duration*\\n1h" in str(last_summary) and "{ago}" not in str(last_summary)  # fixed once resolved
 
     clock.advance(minutes=30)
     await bot.command("reopen errors are back", channel=channel)

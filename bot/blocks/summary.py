@@ -34,10 +34,13 @@ def _status_label(policy: Policy, status_id: str) -> str:
 
 
 def _duration(incident: Incident, now: datetime) -> str:
-    end = incident.resolved_at or now
     start = incident.impact_started_at or incident.declared_at
-    suffix = "" if incident.resolved_at else " so far"
-    return format_duration(end - start) + suffix
+    if incident.resolved_at:
+        return format_duration(incident.resolved_at - start)
+    # The summary is edited only when something changes, so a duration written out would go stale while an
+    # incident drags on: Slack's {ago} is worked out by each reader's client whenever it is shown.
+    so_far = f"{format_duration(now - start)} so far ({now:%H:%M} UTC)"
+    return f"Ongoing, started <!date^{int(start.timestamp())}^{{ago}}|{so_far}>"
 
 
 def summary_text(incident: Incident, policy: Policy) -> str:
