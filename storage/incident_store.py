@@ -129,9 +129,6 @@ class SqlIncidentStore:
     async def get_by_declare_key(self, declare_key: str) -> Incident | None:
         return await self._one(_I.c.declare_key == declare_key)
 
-    async def is_incident_channel(self, channel_id: str) -> bool:
-        return bool(await self.session.scalar(select(exists().where(_I.c.channel_id == channel_id))))
-
     async def search(self, query: IncidentFilter) -> list[Incident]:
         if self._cache is None:
             return await self._search(query)

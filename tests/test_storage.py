@@ -160,8 +160,6 @@ async def test_incidents_are_found_by_channel_and_by_declare_key(database: Datab
         by_key = await uow.incidents.get_by_declare_key("V1")
         assert await uow.incidents.get_by_channel("C9999") is None
         assert await uow.incidents.get_by_declare_key("V9") is None
-        assert await uow.incidents.is_incident_channel("C0001")
-        assert not await uow.incidents.is_incident_channel("C9999")
     assert by_channel is not None and by_channel.reference == "INC-2026-0002"
     assert by_key is not None and by_key.reference == "INC-2026-0001"
 
