@@ -191,6 +191,19 @@ async def test_adding_with_claim_setup_claims_it_in_the_same_statement(database:
         assert await uow.incidents.claim_setup("INC-2026-0001") is False  # already claimed by the insert
 
 
+async def test_writes_after_a_commit_run_in_a_new_transaction_of_the_same_unit(database: Database) -> None:
+    factory = SqlUnitOfWorkFactory(database)
+    async with factory() as uow:
+        await uow.incidents.add(make_incident(), declare_key=None)
+        await uow.commit()  # the connection the store's statements ran on goes back to the pool here
+        await uow.incidents.add_event("INC-2026-0001", TimelineEvent("note", NOW, "UALICE", "after the commit"))
+        await uow.incidents.add_members("INC-2026-0001", ["UBOB"], NOW)
+        await uow.commit()
+    async with factory(write=False) as uow:
+        assert [e.text for e in await uow.incidents.events("INC-2026-0001")] == ["after the commit"]
+        assert await uow.incidents.members("INC-2026-0001") == {"UBOB"}
+
+
 async def test_a_unit_of_work_left_uncommitted_leaves_nothing_behind(database: Database) -> None:
     """Also on SQLite's single writer connection, which the pool hands back without a reset of its own."""
     factory = SqlUnitOfWorkFactory(database)
