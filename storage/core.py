@@ -3,6 +3,9 @@
 `AsyncSession.execute` sends even a plain Core statement through the ORM's execution path (and an insert of
 a mapped table through its bulk-insert machinery), which costs more than the SQL on the hot paths. The
 connection runs the same statement, in the same transaction, without that detour.
+
+The connection does not autoflush the session first, as `AsyncSession.execute` would: every store method that
+changes ORM objects flushes before it returns, so no ORM change is ever pending when a Core statement runs.
 """
 
 from __future__ import annotations
