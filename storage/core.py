@@ -10,6 +10,7 @@ changes ORM objects flushes before it returns, so no ORM change is ever pending 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +24,11 @@ class SessionCore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._connection: AsyncConnection | None = None
-        self.dialect = session.get_bind().dialect.name
+
+    @functools.cached_property
+    def dialect(self) -> str:
+        """The database's dialect name; asked only by stores that write (every unit of work makes a SessionCore)."""
+        return self.session.get_bind().dialect.name
 
     async def execute(self, statement: Executable, params: Params | None = None) -> Result[Any]:
         """Run `statement` (with one set of parameters, or a list of them: executemany)."""
