@@ -1,4 +1,10 @@
-"""Who may see and change an incident: channel members, role holders and the policy's admins."""
+"""Who may see and who may change an incident: the one place the rule lives.
+
+Seeing is all that reading needs (show, roles, the timeline view, action-item lists, the postmortem's text):
+anyone may see a public incident; a private one only its channel's members, its role holders and the
+policy's admins, and to anyone else it does not exist. Changing it, which includes posting or uploading
+into its channel (an export, the postmortem posted again), takes a member, a role holder or an admin.
+"""
 
 from __future__ import annotations
 
@@ -47,16 +53,38 @@ async def is_member(ctx: Context, uow: UnitOfWork, incident: Incident, user_id: 
     return False
 
 
-async def ensure_can_change(ctx: Context, uow: UnitOfWork, incident: Incident, user_id: str) -> None:
-    if await is_member(ctx, uow, incident, user_id):
+async def may_change(ctx: Context, uow: UnitOfWork, incident: Incident, user_id: str) -> bool:
+    return await is_member(ctx, uow, incident, user_id)
+
+
+async def ensure_can_change(
+    ctx: Context, uow: UnitOfWork, incident: Incident, user_id: str, *, doing: str = "change it"
+) -> None:
+    """`doing` names the change in the refusal, e.g. "export its timeline (the file goes into its channel)"."""
+    if await may_change(ctx, uow, incident, user_id):
         return
+    if incident.private:
+        raise _missing(incident)  # someone who may not change a private incident may not see it either
     raise PermissionDenied(
         f"Only members of {incident.reference}'s channel, its role holders and Firebreak admins can "
-        "change it. Join the channel first."
+        f"{doing}. Join the channel first."
     )
 
 
 async def ensure_can_see(ctx: Context, uow: UnitOfWork, incident: Incident, user_id: str) -> None:
     if incident.private and not await is_member(ctx, uow, incident, user_id):
-        # Same words as a missing incident, so a private incident's existence does not leak.
-        raise NotFound(f"There is no incident {incident.reference}.")
+        raise _missing(incident)
+
+
+def _missing(incident: Incident) -> NotFound:
+    # Same words as a missing incident, so a private incident's existence does not leak.
+    return NotFound(f"There is no incident {incident.reference}.")
+
+
+async def visible(
+    ctx: Context, uow: UnitOfWork, *, actor: str, reference: str | None, channel_id: str | None
+) -> Incident:
+    """The incident named by `reference` (else the channel's), for an actor who may see it: all a read needs."""
+    incident = await locate(uow, reference=reference, channel_id=channel_id)
+    await ensure_can_see(ctx, uow, incident, actor)
+    return incident

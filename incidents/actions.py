@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from incidents.access import is_admin
+from incidents.access import is_admin, visible
 from incidents.action_items import ActionItem, ActionItemFilter, ItemStatus, NewActionItem, Priority
 from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.errors import InvalidInput, InvalidTransition, NotFound
-from incidents.model import TimelineEvent
+from incidents.model import Incident, TimelineEvent
 from incidents.ports import UnitOfWork
 
 TEXT_MAX = 500
@@ -127,6 +127,31 @@ async def change_due_date(ctx: Context, actor: str, item_id: int, due_on: date) 
         raise InvalidTransition(f"Action item #{item_id} is done; reopen it first.")
     moved = replace(item, due_on=due_on)
     return await _update(ctx, actor, moved, "action_rescheduled", f"Action item #{item_id} now due {due_on}")
+
+
+async def readable_action_items(ctx: Context, target: Target, which: str) -> tuple[Incident | None, list[ActionItem]]:
+    """`/incident actions [mine|open|overdue|all]`: the items of the incident named (or whose channel this is),
+    for anyone who may see it; with `mine`, or with no incident, the actor's own, from anywhere (an item is
+    its owner's to see). Returns the incident listed (None: the actor's own items) and the items."""
+    today = ctx.clock.now().date()
+    incident = None
+    async with ctx.uow(write=False) as uow:
+        implied = target.channel_id is not None and await uow.incidents.get_by_channel(target.channel_id) is not None
+        if which != "mine" and (target.reference or implied):
+            incident = await visible(
+                ctx, uow, actor=target.actor, reference=target.reference, channel_id=target.channel_id
+            )
+        query = ActionItemFilter(
+            owner=target.actor if incident is None else None,
+            incident_id=incident.id if incident is not None else None,
+            open_only=which != "all",
+            overdue_on=today if which == "overdue" else None,
+            limit=200,
+        )
+        items = await uow.action_items.search(query)
+    if incident is None and target.reference:  # `mine INC-…`: your own items there
+        items = [i for i in items if i.incident_reference == target.reference]
+    return incident, items
 
 
 async def list_action_items(ctx: Context, query: ActionItemFilter) -> list[ActionItem]:

@@ -43,11 +43,12 @@ class Change:
 Mutation = Callable[[Incident], Change]
 
 
-async def authorize(ctx: Context, target: Target) -> Incident:
-    """The incident `target` names, once it is certain the actor may change it (before opening a form)."""
+async def authorize(ctx: Context, target: Target, *, doing: str = "change it") -> Incident:
+    """The incident `target` names, once it is certain the actor may change it (before opening a form).
+    `doing` names the change in a refusal (see access.ensure_can_change)."""
     async with ctx.uow(write=False) as uow:
         incident = await locate(uow, reference=target.reference, channel_id=target.channel_id)
-        await ensure_can_change(ctx, uow, incident, target.actor)
+        await ensure_can_change(ctx, uow, incident, target.actor, doing=doing)
     return incident
 
 

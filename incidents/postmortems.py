@@ -6,9 +6,10 @@ which also closes the incident, is in postmortem_publish.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from incidents.access import ensure_can_see, locate
+from incidents.access import may_change, visible
 from incidents.action_items import ActionItem, ActionItemFilter, NewActionItem
 from incidents.actions import create_action_item
 from incidents.changes import Target, authorize
@@ -50,10 +51,25 @@ def people_in(incident: Incident, entries: list[TimelineEntry]) -> list[str]:
     return sorted(people)
 
 
+@dataclass(frozen=True)
+class PostmortemReading:
+    incident: Incident
+    postmortem: Postmortem | None  # the current version; None before the first draft
+    may_post: bool  # posting it into the incident's channel is a change: members, role holders, admins
+
+
+async def read_postmortem(ctx: Context, target: Target) -> PostmortemReading:
+    """The current version, for anyone who may see the incident, and whether they may also post it."""
+    async with ctx.uow(write=False) as uow:
+        incident = await visible(ctx, uow, actor=target.actor, reference=target.reference, channel_id=target.channel_id)
+        assert incident.id is not None
+        current = await uow.postmortems.current(incident.id)
+        return PostmortemReading(incident, current, await may_change(ctx, uow, incident, target.actor))
+
+
 async def current_postmortem(ctx: Context, target: Target) -> tuple[Incident, Postmortem | None]:
     async with ctx.uow(write=False) as uow:
-        incident = await locate(uow, reference=target.reference, channel_id=target.channel_id)
-        await ensure_can_see(ctx, uow, incident, target.actor)
+        incident = await visible(ctx, uow, actor=target.actor, reference=target.reference, channel_id=target.channel_id)
         assert incident.id is not None
         return incident, await uow.postmortems.current(incident.id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from incidents.access import ensure_can_see, is_admin, locate
+from incidents.access import is_admin, visible
 from incidents.context import Context
 from incidents.model import Incident, IncidentFilter, TimelineEvent
 
@@ -21,8 +21,7 @@ async def show_incident(
     ctx: Context, viewer: str, *, reference: str | None, channel_id: str | None
 ) -> tuple[Incident, list[TimelineEvent]]:
     async with ctx.uow(write=False) as uow:
-        incident = await locate(uow, reference=reference, channel_id=channel_id)
-        await ensure_can_see(ctx, uow, incident, viewer)
+        incident = await visible(ctx, uow, actor=viewer, reference=reference, channel_id=channel_id)
         return incident, await uow.incidents.events(incident.reference)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from incidents.access import ensure_can_see, locate
+from incidents.access import visible
 from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.model import Incident
@@ -23,8 +23,7 @@ class Timeline:
 
 async def read_timeline(ctx: Context, target: Target, *, include_deleted: bool = False) -> Timeline:
     async with ctx.uow(write=False) as uow:
-        incident = await locate(uow, reference=target.reference, channel_id=target.channel_id)
-        await ensure_can_see(ctx, uow, incident, target.actor)
+        incident = await visible(ctx, uow, actor=target.actor, reference=target.reference, channel_id=target.channel_id)
         assert incident.id is not None
         return Timeline(incident, await uow.timeline.entries(incident.id, include_deleted=include_deleted))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.format import button, clip, escape, mrkdwn
+from incidents.model import Incident
 from incidents.postmortem_doc import DraftKind, Postmortem
 from incidents.postmortem_markdown import exact_duration
 
@@ -123,3 +124,17 @@ def saved_text(postmortem: Postmortem, section_title: str) -> str:
 def draft_line(postmortem: Postmortem) -> str:
     """The answer to whoever asked for the draft."""
     return f"{draft_headline(postmortem, automatic=False)} `/incident postmortem edit` changes a section."
+
+
+def reading_text(incident: Incident, postmortem: Postmortem) -> str:
+    """The current version for someone who may read it but not post it into the incident's channel."""
+    where = f"its canvas and file are in <#{incident.channel_id}>" if incident.channel_id else "it has no channel"
+    head = (
+        f"v{postmortem.version} of {incident.reference}'s postmortem ({postmortem.status.label.lower()}, "
+        f"{kind_text(postmortem)}); {where}."
+    )
+    summary = postmortem.document.section("summary")
+    if summary is None:
+        return head
+    text = summary.body.split("\n\n_Questions")[0]
+    return f"{head}\n*{escape(summary.title)}*\n{clip(escape(text), 1500)}"

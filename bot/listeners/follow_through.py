@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -17,14 +18,14 @@ from bot.errors import describe
 from bot.listeners.action_item_forms import register_item_forms
 from bot.views import action_items as item_views
 from bot.views.forms import render_update_modal
-from incidents.action_items import ActionItemFilter, NewActionItem
-from incidents.actions import create_action_item, list_action_items, reopen_action_item
+from incidents.action_items import NewActionItem
+from incidents.actions import create_action_item, readable_action_items, reopen_action_item
 from incidents.changes import Target, acknowledge_incident, authorize
 from incidents.context import Context
 from incidents.errors import InvalidInput, NotFound
 from incidents.followup import Planner
 from incidents.followup_actions import snooze_nudge, snooze_update_reminder
-from incidents.queries import incident_for_channel
+from incidents.naming import normalise_reference
 
 EPHEMERAL: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}
 # A button's work: (user, button value, request body, client) → an ephemeral answer, or None.
@@ -53,23 +54,17 @@ async def actions_command(ctx: Context, parsed: ParsedCommand, target: Target, r
     """`/incident actions [mine|open|overdue|all] [INC-…]`: in an incident channel, that incident's; else yours."""
     words = parsed.rest.lower().split()
     which = words[0] if words else ""
-    if which not in ("", "mine", "open", "overdue", "all"):
+    # The ID may come first (the parser takes it) or after the word: `/incident actions all INC-2026-0042`.
+    named = normalise_reference(words[1]) if len(words) == 2 and not target.reference else None
+    if which not in ("", "mine", "open", "overdue", "all") or len(words) > (2 if named else 1):
         raise InvalidInput({"actions": "Say `/incident actions [mine|open|overdue|all] [INC-…]`."})
-    today = ctx.clock.now().date()
-    in_channel = not target.reference and target.channel_id and await incident_for_channel(ctx, target.channel_id)
-    incident = await authorize(ctx, target) if target.reference or in_channel else None
-    mine = which == "mine" or incident is None
-    query = ActionItemFilter(
-        owner=target.actor if mine else None,
-        incident_id=None if mine or incident is None else incident.id,
-        open_only=which != "all",
-        overdue_on=today if which == "overdue" else None,
-        limit=200,
-    )
-    items = await list_action_items(ctx, query)
-    scope = "Your" if mine else incident.reference if incident else "All"
+    target = replace(target, reference=named or target.reference)
+    incident, items = await readable_action_items(ctx, target, which)
+    scope = incident.reference if incident else "Your"
     kind = {"overdue": "overdue ", "all": ""}.get(which, "open ")
-    title = f"{scope} {kind}action items"
+    mine_there = f" in {target.reference}" if incident is None and target.reference else ""
+    title = f"{scope} {kind}action items{mine_there}"
+    today = ctx.clock.now().date()
     await respond(text=title, blocks=item_blocks.render_action_item_list(items, today, title=title), **EPHEMERAL)
 
 

@@ -15,18 +15,18 @@ from bot.postmortem_posting import announce_publication, post_postmortem
 from bot.text import problems_text
 from bot.views import postmortem as views
 from incidents.actions import default_due
-from incidents.changes import ChangeResult, Target, authorize
+from incidents.changes import ChangeResult, Target
 from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput
 from incidents.postmortem_publish import publish_postmortem
 from incidents.postmortems import (
     SECTION_MAX,
     auto_draft_due,
-    current_postmortem,
     draft_postmortem,
     edit_section,
     editable_postmortem,
     editable_sections,
+    read_postmortem,
     send_for_review,
     suggestion,
     track_suggestion,
@@ -40,12 +40,18 @@ async def postmortem_command(
     verb = words[0].lower() if words else ""
     problems: list[str] = []
     if verb in ("", "redraft", "regenerate"):
-        incident, current = await current_postmortem(ctx, target)
+        reading = await read_postmortem(ctx, target)
+        incident, current = reading.incident, reading.postmortem
+        if current is not None and not verb and not reading.may_post:
+            # Reading it needs only sight; posting it into the channel again would be a change.
+            await respond(
+                text=blocks.reading_text(incident, current), response_type="ephemeral", replace_original=False
+            )
+            return
         if current is None or verb:
             current = await draft_postmortem(ctx, target)
             message = blocks.draft_line(current)
         else:
-            await authorize(ctx, target)  # posting into the channel is a change
             message = (
                 f"Posted v{current.version} of {incident.reference}'s postmortem ({current.status.label.lower()})."
             )

@@ -59,6 +59,7 @@ async def timeline_command(ctx: Context, parsed: ParsedCommand, target: Target, 
 
 async def export(ctx: Context, target: Target, fmt: str) -> None:
     """Upload the whole timeline as a file to the incident's channel, in the reader's timezone."""
+    await authorize(ctx, target, doing="export its timeline (the file goes into its channel)")
     timeline = await read_timeline(ctx, target)
     incident = timeline.incident
     if incident.channel_id is None:
