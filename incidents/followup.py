@@ -171,10 +171,11 @@ class Planner:
         if item.status is not ItemStatus.OPEN:
             await uow.work.remove(key)
             return
-        await self._put(uow, self.nudge_work(item, self.clock.now()))
+        await self._put(uow, self.nudge_work(item, self.clock.now(), catch_up=True))
 
-    def nudge_work(self, item: ActionItem, now: datetime) -> DueWork:
-        stage, due = next_nudge(item, self.policy, now)
+    def nudge_work(self, item: ActionItem, now: datetime, *, catch_up: bool = False) -> DueWork:
+        """`catch_up` (an item just created or changed): a stage whose moment has passed is due now."""
+        stage, due = (nudge_after_change if catch_up else next_nudge)(item, self.policy, now)
         return DueWork(nudge_key(item.id), "nudge", due, action_item_id=item.id, data={"stage": stage})
 
     async def ensure_digest(self, uow: UnitOfWork) -> None:
@@ -208,6 +209,24 @@ def next_nudge(item: ActionItem, policy: Policy, now: datetime) -> tuple[str, da
     while overdue <= now:
         overdue += every
     return "overdue", overdue
+
+
+def nudge_after_change(item: ActionItem, policy: Policy, now: datetime) -> tuple[str, datetime]:
+    """The nudge for an item just created, reopened, reassigned or rescheduled: (stage, when).
+
+    A stage whose moment has already passed (an item due today, created after the due-day moment; one created
+    inside `nudge_before`; one overdue when reopened) is due now, and the runner sends it at the owner's next
+    working-hours moment, which may be now. Otherwise it is the next stage, as usual. Each send is keyed by
+    stage and day, so a nudge already sent that day is not sent again.
+    """
+    rules = policy.action_items
+    before = _nominal(item.due_on - timedelta(days=max(1, rules.nudge_before.days)), policy)
+    on_due = _nominal(item.due_on, policy)
+    if now < before:
+        return "before", before
+    if now < on_due:
+        return "before", now
+    return ("due" if now < on_due + max(rules.overdue_every, timedelta(hours=1)) else "overdue"), now
 
 
 def next_digest(policy: Policy, now: datetime) -> datetime:

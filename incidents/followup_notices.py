@@ -55,9 +55,11 @@ def _mention(target: str) -> str:
 
 
 def nudge_notice(item: ActionItem, stage: str, today: date) -> FollowUpNotice:
-    if stage == "before":
+    """`today` is the owner's own date. The words follow it rather than the `stage` that planned the nudge: a
+    nudge held until the owner's working day starts may land on the due day, or after it."""
+    if item.due_on > today:
         when = f"is due {item.due_on:%a %d %b}"
-    elif stage == "due" or item.due_on >= today:
+    elif item.due_on == today:
         when = "is due today"
     else:
         when = f"is {(today - item.due_on).days} day(s) overdue (due {item.due_on:%d %b})"
