@@ -25,6 +25,7 @@ SUBCOMMANDS = (
     "action",
     "actions",
     "postmortem",
+    "digest",
 )
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _BARE_USER = re.compile(r"^[UW][A-Z0-9]{6,}$")

@@ -69,6 +69,11 @@ def nudge_notice(item: ActionItem, stage: str, today: date) -> FollowUpNotice:
     )
 
 
+def _plain(text: str) -> str:
+    """People's text shown as typed: the digest is posted to a channel, where `<!channel>` would ping everyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
     today = ctx.clock.now().date()
     async with ctx.uow(write=False) as uow:
@@ -79,7 +84,9 @@ async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
         ]
         items = await uow.action_items.search(ActionItemFilter(open_only=True, limit=1000))
     lines = [f"*Incidents this week* ({len(recent)})"]
-    lines += [f"• {i.reference} [{i.severity}] {i.title} · {i.status}" for i in recent[:30]] or ["• none :tada:"]
+    lines += [f"• {i.reference} [{i.severity}] {_plain(i.title)} · {i.status}" for i in recent[:30]] or [
+        "• none :tada:"
+    ]
     by_owner: dict[str, list[ActionItem]] = {}
     for item in items:
         by_owner.setdefault(item.owner, []).append(item)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from incidents.action_items import ActionItemFilter
 from incidents.context import Context
+from incidents.digest import WEEK, digest_channel
 from incidents.errors import ChatError
 from incidents.followup import Planner, next_digest, next_nudge, nudge_key
 from incidents.followup_notices import digest_notice, escalation_notice, nudge_notice, reminder_notice
@@ -256,9 +257,9 @@ class FollowThrough:
         await self._finish(work, replace(work, due_at=due, data={"stage": next_stage}, recovering=False))
 
     async def _digest(self, work: DueWork) -> None:
-        channel = self.ctx.policy.digest.channel or self.ctx.policy.channels.announcement
+        channel = digest_channel(self.ctx.policy)
         now = self.ctx.clock.now()
         if channel:
-            notice = await digest_notice(self.ctx, since=now - timedelta(days=7))
+            notice = await digest_notice(self.ctx, since=now - WEEK)
             await self._send(work, channel, notice, f"digest@{work.due_at.date().isoformat()}")
         await self._finish(work, replace(work, due_at=next_digest(self.ctx.policy, now), recovering=False))

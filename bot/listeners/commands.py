@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.command_parser import ParsedCommand, parse_command, parse_list_options, parse_user
 from bot.errors import describe
 from bot.list_answers import ListAnswers
-from bot.listeners.follow_through import action_command, actions_command
+from bot.listeners.follow_through import action_command, actions_command, digest_command
 from bot.listeners.postmortem import draft_after_resolution, postmortem_command
 from bot.listeners.timeline import note_command, timeline_command
 from bot.text import incident_details, incident_list, needs_argument, problems_text, roles_text, unknown_command, usage
@@ -38,6 +38,7 @@ LAZY = {
     "action",
     "actions",
     "postmortem",
+    "digest",
 }
 
 
@@ -184,6 +185,8 @@ async def _run(
         await actions_command(ctx, parsed, target, respond)
     elif name == "postmortem":
         await postmortem_command(ctx, parsed, target, respond, client, trigger)
+    elif name == "digest":
+        await digest_command(ctx, parsed, target, respond)
     if result is not None and result.problems:
         await respond(text=problems_text(result.problems), response_type="ephemeral", replace_original=False)
     if result is not None:  # a status that resolves it: the policy's severities get a postmortem draft

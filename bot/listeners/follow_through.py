@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.action_item_parser import parse_action_item
 from bot.blocks import action_items as item_blocks
+from bot.blocks.followup import render_followup_blocks
 from bot.blocks.format import when
 from bot.command_parser import ParsedCommand
 from bot.errors import describe
@@ -22,6 +23,7 @@ from incidents.action_items import NewActionItem
 from incidents.actions import create_action_item, readable_action_items, reopen_action_item
 from incidents.changes import Target, acknowledge_incident, authorize
 from incidents.context import Context
+from incidents.digest import post_digest, preview_digest
 from incidents.errors import InvalidInput, NotFound
 from incidents.followup import Planner
 from incidents.followup_actions import snooze_nudge, snooze_update_reminder
@@ -66,6 +68,19 @@ async def actions_command(ctx: Context, parsed: ParsedCommand, target: Target, r
     title = f"{scope} {kind}action items{mine_there}"
     today = ctx.clock.now().date()
     await respond(text=title, blocks=item_blocks.render_action_item_list(items, today, title=title), **EPHEMERAL)
+
+
+async def digest_command(ctx: Context, parsed: ParsedCommand, target: Target, respond: AsyncRespond) -> None:
+    """`/incident digest [post]` (admins): the weekly digest now, as a preview only they see, or posted."""
+    verb = parsed.rest.strip().lower()
+    if verb == "post":
+        channel = await post_digest(ctx, target.actor)
+        await respond(text=f"Posted the weekly digest in <#{channel}>.", **EPHEMERAL)
+    elif verb:
+        raise InvalidInput({"digest": "Say `/incident digest` to preview it, or `/incident digest post` to post it."})
+    else:
+        notice = await preview_digest(ctx, target.actor)
+        await respond(text=f"{notice.text} (preview)", blocks=render_followup_blocks(notice), **EPHEMERAL)
 
 
 def register_follow_through(app: AsyncApp, ctx: Context, planner: Planner) -> None:
