@@ -16,6 +16,7 @@ from bot.blocks.followup import render_followup_blocks
 from bot.blocks.notices import notice_text, render_notice_blocks
 from bot.blocks.summary import render_announcement_blocks, render_summary_blocks, summary_text
 from bot.slack_calls import call_slack
+from bot.slack_people import SlackPeople
 from bot.slack_reading import NOTICE_EVENT, SlackReader, find_notice
 from incidents.errors import ChannelNameTaken, ChatError
 from incidents.model import ChannelRef, Incident
@@ -34,6 +35,7 @@ class SlackGateway:
         reader = self._reader = SlackReader(client, call_slack, bot_user_id)
         self.history, self.replies, self.user_names = reader.history, reader.replies, reader.user_names
         self.user_timezone, self.permalink, self.upload = reader.user_timezone, reader.permalink, reader.upload
+        self.person = SlackPeople(client, clock).person
 
     async def create_channel(self, name: str, *, private: bool) -> ChannelRef:
         try:

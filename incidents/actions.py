@@ -11,6 +11,7 @@ from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.errors import InvalidInput, InvalidTransition, NotFound
 from incidents.model import Incident, TimelineEvent
+from incidents.people import ensure_person
 from incidents.ports import UnitOfWork
 
 TEXT_MAX = 500
@@ -34,6 +35,8 @@ async def create_action_item(ctx: Context, target: Target, new: NewActionItem) -
         raise InvalidInput({"due": "The due date is in the past."})
     incident = await authorize(ctx, target)
     assert incident.id is not None
+    if new.owner:
+        await ensure_person(ctx, new.owner, actor=target.actor, field="owner")
     item = ActionItem(
         id=0,
         incident_id=incident.id,
@@ -115,6 +118,7 @@ async def reassign_action_item(ctx: Context, actor: str, item_id: int, owner: st
     if not owner:
         raise InvalidInput({"owner": "Pick the new owner."})
     item = await _changeable(ctx, actor, item_id)
+    await ensure_person(ctx, owner, actor=actor, field="owner")
     moved = replace(item, owner=owner)
     return await _update(ctx, actor, moved, "action_reassigned", f"Action item #{item_id} now owned by <@{owner}>")
 

@@ -15,6 +15,7 @@ from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput, InvalidTransition
 from incidents.lifecycle import acknowledge, apply_status
 from incidents.model import Incident, TimelineEvent
+from incidents.people import ensure_person
 from incidents.ports import Notice
 
 
@@ -54,6 +55,8 @@ async def authorize(ctx: Context, target: Target, *, doing: str = "change it") -
 
 async def _apply(ctx: Context, target: Target, mutate: Mutation, *, invite: Sequence[str] = ()) -> ChangeResult:
     incident = await authorize(ctx, target)
+    for user_id in invite:  # people named for a role: checked before anything is written
+        await ensure_person(ctx, user_id, actor=target.actor, field="user")
     async with ctx.uow() as uow:
         # Re-read inside the write transaction so concurrent changes are applied one after another.
         fresh = await uow.incidents.get(incident.reference)

@@ -10,6 +10,7 @@ from incidents.context import Context
 from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
 from incidents.model import CustomerImpact, Incident, TimelineEvent
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
+from incidents.people import ensure_person
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -108,6 +109,7 @@ async def _record(ctx: Context, request: DeclareRequest, *, claim_setup: bool) -
     severity = ctx.policy.severity(request.severity)
     assert severity is not None
     commander = request.commander or request.declared_by
+    await ensure_person(ctx, commander, actor=request.declared_by, field="commander")
     try:
         return await _insert(ctx, request, severity.id, commander, now, claim_setup=claim_setup), True
     except DuplicateDeclaration:

@@ -174,6 +174,15 @@ class Notice:
     fields: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Person:
+    """Someone the chat platform knows, as far as naming them for a role or an item is concerned."""
+
+    id: str
+    deleted: bool = False  # deactivated
+    is_bot: bool = False
+
+
 class IncidentChat(Protocol):
     """What the domain asks of the chat platform. Raises ChatError (or ChannelNameTaken) on failure."""
 
@@ -205,6 +214,11 @@ class IncidentChat(Protocol):
 
     async def user_timezone(self, user_id: str) -> str:
         """The user's IANA timezone (cached), UTC when unknown."""
+        ...
+
+    async def person(self, user_id: str) -> Person | None:
+        """Who `user_id` is (cached); None when the platform knows no such user. Raises ChatError when it could
+        not be asked (unreachable, rate limited after retries)."""
         ...
 
     async def permalink(self, channel_id: str, ts: str) -> str | None: ...

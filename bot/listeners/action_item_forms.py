@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.capture_events import chat_message
 from bot.errors import describe
+from bot.people_fields import person_field_errors
 from bot.views import action_items as item_views
 from bot.views.inputs import selected_user, text_value
 from incidents.action_items import NewActionItem
@@ -30,9 +31,16 @@ def register_item_forms(app: AsyncApp, ctx: Context) -> None:
         with contextlib.suppress(ChatError):
             await ctx.chat.tell_user(user, text)
 
-    def on_submit(callback_id: str, validate: Callable[[dict[str, Any]], dict[str, str]], apply: Apply) -> None:
-        async def ack_submission(ack: AsyncAck, view: dict[str, Any]) -> None:
+    def on_submit(
+        callback_id: str, validate: Callable[[dict[str, Any]], dict[str, str]], apply: Apply, owner_field: bool = False
+    ) -> None:
+        """`owner_field`: the form names an owner, checked in the ack too (see bot/people_fields.py)."""
+
+        async def ack_submission(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
             errors = validate(view)
+            if not errors and owner_field:
+                owner = selected_user(_values(view), "owner")
+                errors = await person_field_errors(ctx, body["user"]["id"], {"owner": owner})
             await (ack(response_action="errors", errors=errors) if errors else ack())
 
         async def run(body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -99,9 +107,9 @@ def register_item_forms(app: AsyncApp, ctx: Context) -> None:
         item = await change_due_date(ctx, user, int(view["private_metadata"]), due)
         return f"Action item #{item.id} is now due {item.due_on:%a %d %b}."
 
-    on_submit(item_views.NEW, validate_new, create)
+    on_submit(item_views.NEW, validate_new, create, owner_field=True)
     on_submit(item_views.COMPLETE, lambda _view: {}, complete)
-    on_submit(item_views.REASSIGN, validate_owner, reassign)
+    on_submit(item_views.REASSIGN, validate_owner, reassign, owner_field=True)
     on_submit(item_views.RESCHEDULE, validate_due, reschedule)
 
     async def just_ack(ack: AsyncAck) -> None:

@@ -1,8 +1,9 @@
 """The declare form's submission: acked at once, then recorded and set up a few at a time, in order.
 
-The ack only reads and checks the form (no I/O), so it is answered in well under a millisecond however busy
-the database and Slack are: field errors come back in the modal and nothing is created, otherwise the modal
-says "Declaring…". The incident is then recorded and its channel set up by a few workers on the app's
+The ack only reads and checks the form (no I/O, except asking Slack once per process about a commander other
+than the declarer, within a time budget), so it is answered in well under a millisecond however busy the
+database is: field errors come back in the modal and nothing is created, otherwise the modal says
+"Declaring…". The incident is then recorded and its channel set up by a few workers on the app's
 tracked runner; once it exists the modal shows its ID and channel (views.update on the submitted view).
 """
 
@@ -23,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import describe
+from bot.people_fields import person_field_errors
 from bot.views.declare import (
     CALLBACK_ID,
     field_errors,
@@ -66,6 +68,11 @@ def register_declare(app: AsyncApp, ctx: Context, later: AsyncLazyListenerRunner
         except Exception as exc:
             await ack(response_action="errors", errors={"title": describe(exc)[:150]})
             return
+        if declare.commander and declare.commander != declare.declared_by:
+            wrong = await person_field_errors(ctx, declare.declared_by, {"commander": declare.commander})
+            if wrong:
+                await ack(response_action="errors", errors=field_errors(wrong))
+                return
         await ack(response_action="update", view=render_declaring_view(declare))
         queue.add(Submission(declare, view["id"], _origin_channel(view)), request)
 

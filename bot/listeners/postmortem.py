@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import postmortem as blocks
 from bot.command_parser import ParsedCommand
 from bot.errors import describe
+from bot.people_fields import person_field_errors
 from bot.postmortem_posting import announce_publication, post_postmortem
 from bot.text import problems_text
 from bot.views import postmortem as views
@@ -171,8 +172,11 @@ def register_postmortem(app: AsyncApp, ctx: Context) -> None:
             errors["due"] = "The due date is in the past."
         return errors
 
-    async def ack_track(ack: AsyncAck, view: dict[str, Any]) -> None:
+    async def ack_track(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         errors = track_errors(view)
+        if not errors:
+            owner = views.read_track(view)[4]
+            errors = await person_field_errors(ctx, body["user"]["id"], {"owner": owner})
         await (ack(response_action="errors", errors=errors) if errors else ack())
 
     async def create_tracked(body: dict[str, Any], view: dict[str, Any]) -> None:

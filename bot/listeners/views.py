@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import describe
 from bot.listeners.declare import register_declare
 from bot.listeners.postmortem import draft_after_resolution
+from bot.people_fields import person_field_errors
 from bot.text import problems_text
 from bot.views import forms
 from bot.views.inputs import selected_value
@@ -34,18 +35,26 @@ def register_views(app: AsyncApp, ctx: Context, later: AsyncLazyListenerRunner) 
     register_declare(app, ctx, later)
     _register_change(app, ctx, forms.UPDATE, _validate_update, _update)
     _register_change(app, ctx, forms.SEVERITY, _validate_severity, _severity)
-    _register_change(app, ctx, forms.ROLE, _validate_role, _role)
+    _register_change(
+        app, ctx, forms.ROLE, _validate_role, _role, people=lambda values: {"user": forms.read_role(values)[1]}
+    )
     _register_change(app, ctx, forms.RESOLVE, _validate_resolve, _resolve)
 
 
 Validator = Callable[[Context, dict[str, Any]], dict[str, str]]
+# The people a form names, by field, checked in the ack too (see bot/people_fields.py).
+People = Callable[[dict[str, Any]], dict[str, str | None]]
 
 
-def _register_change(app: AsyncApp, ctx: Context, callback_id: str, validate: Validator, work: Work) -> None:
+def _register_change(
+    app: AsyncApp, ctx: Context, callback_id: str, validate: Validator, work: Work, people: People | None = None
+) -> None:
     """A modal that changes an incident: validate in the ack, apply after it, report problems to the actor."""
 
-    async def ack_change(ack: AsyncAck, view: dict[str, Any]) -> None:
+    async def ack_change(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         errors = validate(ctx, _values(view))
+        if not errors and people is not None:
+            errors = await person_field_errors(ctx, body["user"]["id"], people(_values(view)))
         await (ack(response_action="errors", errors=errors) if errors else ack())
 
     async def apply(body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
