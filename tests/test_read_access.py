@@ -123,3 +123,17 @@ async def test_changing_a_private_incident_does_not_reveal_it_to_outsiders(bot: 
     assert _answer(slack)["text"] == f"There is no incident {secret.reference}."
     stored = await bot.stored(secret.reference)
     assert stored is not None and stored.status == "investigating"
+
+
+async def test_a_private_incident_is_readable_by_its_members_and_role_holders(bot: BotClient, slack: FakeSlack) -> None:
+    secret = await _with_item_for_eve(bot, private=True)
+    channel = secret.channel_id or ""
+    slack.channels[channel].members.add("UDAVE")  # joined before Firebreak saw it: only Slack knows
+    await bot.command(f"actions all {secret.reference}", user="UDAVE")
+    assert "Add a pool alert" in json.dumps(_answer(slack).get("blocks"))
+    assert secret.reference in (await bot.command(f"show {secret.reference}", user="UDAVE")).text
+    await bot.command("role scribe <@UCAROL>", channel=channel)
+    slack.channels[channel].members.discard("UCAROL")  # left the channel, still holds the role
+    assert secret.reference in (await bot.command(f"roles {secret.reference}", user="UCAROL")).text
+    await bot.command(f"timeline {secret.reference}", user="UCAROL")
+    assert "timeline_export_md" in json.dumps(_answer(slack).get("blocks"))
