@@ -140,8 +140,11 @@ async def readable_action_items(ctx: Context, target: Target, which: str) -> tup
     today = ctx.clock.now().date()
     incident = None
     async with ctx.uow(write=False) as uow:
-        implied = target.channel_id is not None and await uow.incidents.get_by_channel(target.channel_id) is not None
-        if which != "mine" and (target.reference or implied):
+        named = which != "mine" and (
+            target.reference is not None
+            or (target.channel_id is not None and await uow.incidents.get_by_channel(target.channel_id) is not None)
+        )
+        if named:
             incident = await visible(
                 ctx, uow, actor=target.actor, reference=target.reference, channel_id=target.channel_id
             )

@@ -84,9 +84,8 @@ async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
         ]
         items = await uow.action_items.search(ActionItemFilter(open_only=True, limit=1000))
     lines = [f"*Incidents this week* ({len(recent)})"]
-    lines += [f"• {i.reference} [{i.severity}] {_plain(i.title)} · {i.status}" for i in recent[:30]] or [
-        "• none :tada:"
-    ]
+    shown = [f"• {i.reference} [{i.severity}] {_plain(i.title)} · {i.status}" for i in recent[:30]]
+    lines += shown or ["• none :tada:"]
     by_owner: dict[str, list[ActionItem]] = {}
     for item in items:
         by_owner.setdefault(item.owner, []).append(item)
