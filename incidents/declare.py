@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from incidents.context import Context
 from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
-from incidents.model import CustomerImpact, Incident, TimelineEvent
+from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, Incident, TimelineEvent
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
 from incidents.people import ensure_person
 
@@ -29,6 +29,11 @@ class DeclareRequest:
     commander: str | None = None
     private: bool = False
     impact_started_at: datetime | None = None
+    # Where the impact start came from; None: entered when one is given, else the default (the declaration).
+    impact_start_source: ImpactStartSource | None = None
+    detection_method: str = DetectionMethod.UNKNOWN.value
+    detected_at: datetime | None = None  # None: at the declaration
+    escalation_policy: str | None = None
     # Identifies one submission (the modal's view id), so a double-clicked submit declares once.
     declare_key: str | None = None
 
@@ -63,6 +68,8 @@ def validate_declaration(ctx: Context, request: DeclareRequest) -> None:
         errors["description"] = f"Keep the description to {DESCRIPTION_MAX} characters."
     if request.customer_impact not in {c.value for c in CustomerImpact}:
         errors["customer_impact"] = "Choose yes, no or unknown."
+    if request.detection_method not in {m.value for m in DetectionMethod}:
+        errors["detection_method"] = "Choose monitor, customer, employee, other or unknown."
     bad = [s for s in request.services if not s.strip() or len(s.strip()) > SERVICE_NAME_MAX]
     if bad:
         errors["services"] = f"Service names must be 1 to {SERVICE_NAME_MAX} characters."
@@ -148,6 +155,10 @@ async def _insert(
             # (or raised by an alert), it waits for them to acknowledge, and escalates if nobody does.
             acknowledged_at=now if commander == request.declared_by else None,
             impact_started_at=request.impact_started_at or now,
+            impact_start_source=_impact_start_source(request),
+            detected_at=request.detected_at or now,
+            detection_method=DetectionMethod(request.detection_method),
+            escalation_policy=request.escalation_policy,
         )
         incident = await uow.incidents.add(incident, declare_key=request.declare_key, claim_setup=claim_setup)
         await uow.incidents.add_members(incident.reference, sorted({request.declared_by, commander}), now)
@@ -167,6 +178,12 @@ async def _insert(
             await ctx.planner.incident_changed(uow, incident)
         await uow.commit()
     return incident
+
+
+def _impact_start_source(request: DeclareRequest) -> ImpactStartSource:
+    if request.impact_start_source is not None:
+        return request.impact_start_source
+    return ImpactStartSource.ENTERED if request.impact_started_at is not None else ImpactStartSource.DEFAULT
 
 
 def _topic(ctx: Context, incident: Incident) -> str:

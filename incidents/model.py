@@ -14,6 +14,25 @@ class CustomerImpact(StrEnum):
     UNKNOWN = "unknown"
 
 
+class DetectionMethod(StrEnum):
+    """How the problem was first noticed: what MTTD is about, and what the analytics break down by."""
+
+    MONITOR = "monitor"  # an alert or a dashboard
+    CUSTOMER = "customer"
+    EMPLOYEE = "employee"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class ImpactStartSource(StrEnum):
+    """Where `impact_started_at` came from: only an entered or alert-given start says anything about detection
+    time (a default start, the declaration itself, would make every detection look instant)."""
+
+    ENTERED = "entered"
+    ALERT = "alert"
+    DEFAULT = "default"
+
+
 @dataclass
 class Incident:
     reference: str  # e.g. INC-2026-0042: what people say and type
@@ -38,6 +57,12 @@ class Incident:
     closed_at: datetime | None = None
     impact_started_at: datetime | None = None
     impact_ended_at: datetime | None = None
+    impact_start_source: ImpactStartSource = ImpactStartSource.DEFAULT
+    # When the problem was detected: the first linked alert's start, else the declaration.
+    detected_at: datetime | None = None
+    detection_method: DetectionMethod = DetectionMethod.UNKNOWN
+    # The escalation policy chosen when it was declared (an alert route's, say); None: the services' policies.
+    escalation_policy: str | None = None
     resolution_summary: str = ""
     reopened_count: int = 0
     postmortem_published_at: datetime | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from incidents.model import CustomerImpact, Incident
+from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, Incident
 from storage.tables import IncidentRow, IncidentServiceRow, RoleAssignmentRow
 
 # Columns copied one to one between IncidentRow and Incident.
@@ -33,17 +33,27 @@ _SAME = (
     "channel_name",
     "summary_ts",
     "postmortem_published_at",
+    "detected_at",
+    "escalation_policy",
 )
 
 _TABLE = IncidentRow.__table__
 # What a Core select of an incident reads, in this order (see incident_from_row).
-INCIDENT_COLUMNS = (_TABLE.c.id, _TABLE.c.customer_impact, *(_TABLE.c[name] for name in _SAME))
+INCIDENT_COLUMNS = (
+    _TABLE.c.id,
+    _TABLE.c.customer_impact,
+    _TABLE.c.impact_start_source,
+    _TABLE.c.detection_method,
+    *(_TABLE.c[name] for name in _SAME),
+)
 
 
 def incident_values(incident: Incident) -> dict[str, Any]:
     """The incidents row's column values for `incident` (not its services and roles, which are rows of their own)."""
     values = {name: getattr(incident, name) for name in _SAME}
     values["customer_impact"] = incident.customer_impact.value
+    values["impact_start_source"] = incident.impact_start_source.value
+    values["detection_method"] = incident.detection_method.value
     # Resolved and closed incidents are "not open": a column, so listing open incidents is one index scan.
     values["is_open"] = incident.resolved_at is None and incident.closed_at is None
     return values
@@ -51,10 +61,12 @@ def incident_values(incident: Incident) -> dict[str, Any]:
 
 def incident_from_row(row: Sequence[Any], services: list[str], roles: dict[str, str]) -> Incident:
     """An Incident from a row selected with INCIDENT_COLUMNS, and its services (in order) and roles."""
-    incident_id, impact, *same = row
+    incident_id, impact, start_source, detection, *same = row
     return Incident(
         **dict(zip(_SAME, same, strict=True)),
         customer_impact=CustomerImpact(impact),
+        impact_start_source=ImpactStartSource(start_source),
+        detection_method=DetectionMethod(detection),
         services=services,
         roles=roles,
         id=incident_id,

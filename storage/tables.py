@@ -53,6 +53,10 @@ class IncidentRow(Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     impact_started_at: Mapped[datetime | None]
+    impact_start_source: Mapped[str] = mapped_column(String(10), default="default", server_default="default")
+    detected_at: Mapped[datetime | None]
+    detection_method: Mapped[str] = mapped_column(String(10), default="unknown", server_default="unknown")
+    escalation_policy: Mapped[str | None] = mapped_column(String(60))
     impact_ended_at: Mapped[datetime | None]
     resolution_summary: Mapped[str] = mapped_column(Text, default="")
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -305,3 +305,19 @@ async def test_changes_made_during_set_up_are_not_overwritten(bot: BotClient, sl
     incident = await bot.declare("Race", user="UALICE")
     assert incident.roles == {"commander": "UALICE", "scribe": "UCAROL"}
     assert incident.summary_ts and incident.channel_id
+
+
+async def test_a_declaration_records_when_and_how_it_was_detected_and_where_its_impact_start_came_from(
+    bot: BotClient,
+) -> None:
+    plain = await bot.declare("Search is slow")
+    assert plain.detected_at == plain.declared_at == bot.ctx.clock.now()
+    assert plain.detection_method.value == "unknown" and plain.impact_start_source.value == "default"
+    assert plain.impact_started_at == plain.declared_at and plain.escalation_policy is None
+
+    started = int(bot.ctx.clock.now().timestamp()) - 1800
+    values = declare_values(title="Checkout 500s", severity="SEV2", commander="UALICE", started=started)
+    await bot.submit("declare_incident", values, view_id="VSTARTED")
+    entered = await bot.stored_by_key("VSTARTED")
+    assert entered is not None and entered.impact_start_source.value == "entered"
+    assert entered.impact_started_at is not None and int(entered.impact_started_at.timestamp()) == started

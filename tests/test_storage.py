@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import StatementError
 
-from incidents.model import CustomerImpact, IncidentFilter, TimelineEvent
+from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, IncidentFilter, TimelineEvent
 from storage.database import Database
 from storage.migrate import alembic_config, upgrade
 from storage.tables import Base, IncidentServiceRow, RoleAssignmentRow
@@ -99,6 +99,10 @@ async def test_incident_round_trips_with_every_field(database: Database) -> None
         closed_at=NOW + timedelta(days=2),
         impact_started_at=NOW - timedelta(minutes=30),
         impact_ended_at=NOW + timedelta(minutes=3),
+        impact_start_source=ImpactStartSource.ALERT,
+        detected_at=NOW - timedelta(minutes=20),
+        detection_method=DetectionMethod.MONITOR,
+        escalation_policy="payments-critical",
         resolution_summary="Rolled back the deploy",
         reopened_count=1,
         channel_id="C0001",
@@ -117,7 +121,7 @@ async def test_incident_round_trips_with_every_field(database: Database) -> None
     assert loaded == incident
     assert loaded.mitigated_at == datetime(2026, 11, 23, 10, 3, tzinfo=UTC)
     stamps = [value for value in vars(loaded).values() if isinstance(value, datetime)]
-    assert len(stamps) == 8
+    assert len(stamps) == 9
     assert all(stamp.utcoffset() == timedelta(0) for stamp in stamps)
 
 
