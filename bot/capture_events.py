@@ -61,6 +61,7 @@ def chat_message(channel_id: str, message: dict[str, Any]) -> ChatMessage:
         files=files,
         links=tuple(dict.fromkeys(_LINK.findall(text))),
         reply_count=int(message.get("reply_count") or 0),
+        latest_reply=str(message["latest_reply"]) if message.get("latest_reply") else None,
     )
 
 

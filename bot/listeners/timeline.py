@@ -37,7 +37,7 @@ async def timeline_command(ctx: Context, parsed: ParsedCommand, target: Target, 
         incident = await authorize(ctx, target)
         report = await backfill(ctx, incident)
         await respond(
-            text=f"{incident.reference}: caught up, {report.messages} message(s) read back from the channel.",
+            text=f"{incident.reference}: caught up; {report.messages} message(s) missing from the timeline captured.",
             response_type="ephemeral",
             replace_original=False,
         )
