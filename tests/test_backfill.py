@@ -7,19 +7,14 @@ Slack would hold them; the catch-up must then find every one of them, once, thro
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-import aiohttp
-
-from firebreak.runtime import runtime
 from incidents.backfill import backfill_open_incidents
 from incidents.model import Incident
 from incidents.policy import Policy
 from tests.conftest import make_settings
 from tests.fakeslack import FakeSlack
-from tests.harness import BotClient, FrozenClock, serve_app
+from tests.harness import BotClient, FrozenClock, running_bot
 from tests.timeline_support import chat, entries, say
 
 PAGE = 7  # every history and replies page holds at most this many messages
@@ -114,30 +109,18 @@ async def test_sync_captures_every_missed_message_and_reply_once(bot: BotClient,
     assert set(again) == {"conversations.history"}  # nothing changed: one walk of history, no replies calls
 
 
-@asynccontextmanager
-async def _running(slack: FakeSlack, policy: Policy, clock: FrozenClock, database_url: str) -> AsyncIterator[BotClient]:
-    async with runtime(make_settings(slack, database_url), policy=policy, clock=clock) as rt:
-        runner, url = await serve_app(rt.web_app)
-        async with aiohttp.ClientSession() as http:
-            try:
-                yield BotClient(rt, slack, url, http)
-            finally:
-                await rt.lazy.drain()
-                await runner.cleanup()
-
-
 async def test_start_up_captures_every_missed_message_and_reply_once(
     slack: FakeSlack, policy: Policy, clock: FrozenClock, database_url: str
 ) -> None:
     slack.workspace.time_source = lambda: clock.now().timestamp()
     slack.workspace.history_page_cap = PAGE
-    async with _running(slack, policy, clock, database_url) as first:
+    async with running_bot(slack, make_settings(slack, database_url), policy, clock) as first:
         incident = await first.declare("Checkout errors")
         channel = incident.channel_id
         assert channel
         outage, never_replied, replied = await _before_outage(first, channel)
     _during_outage(slack, outage, incident, never_replied, replied)
-    async with _running(slack, policy, clock, database_url) as second:
+    async with running_bot(slack, make_settings(slack, database_url), policy, clock) as second:
         # Start-up serves Slack at once and catches up beside it: a live message may come first.
         await _live(second, outage, channel, "UALICE", "heard live before catching up")
         [report] = await backfill_open_incidents(second.ctx)

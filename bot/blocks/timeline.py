@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.format import button, clip, escape, mrkdwn
+from bot.blocks.format import button, clip_mrkdwn, escape, message_mrkdwn, mrkdwn
 from incidents.reading import Timeline
 from incidents.timeline import Source, TimelineEntry
 
@@ -20,11 +20,11 @@ def _when(entry: TimelineEntry) -> str:
 
 def entry_line(entry: TimelineEntry) -> str:
     who = f"<@{entry.actor}>" if entry.actor else escape(str(entry.data.get("bot_name") or "Firebreak"))
-    text = entry.text if entry.source is Source.SYSTEM else escape(entry.text)
+    text = message_mrkdwn(entry.text)
     marks = ("★ " if entry.is_key_event else "") + ("↳ " if entry.thread_ts else "")
     suffix = " _(edited)_" if entry.edited else ""
     number = f"`#{entry.id}` " if entry.source is Source.MANUAL else ""
-    return clip(f"{marks}{_when(entry)} {number}{who}: {text}{suffix}".replace("\n", " "), 500)
+    return clip_mrkdwn(f"{marks}{_when(entry)} {number}{who}: {text}{suffix}".replace("\n", " "), 500)
 
 
 def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:

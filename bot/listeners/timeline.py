@@ -19,11 +19,12 @@ from incidents.backfill import backfill
 from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput
+from incidents.message_text import mentioned_users
 from incidents.model import IncidentFilter
 from incidents.notes import add_note, edit_note, remove_note, retime_note
 from incidents.queries import list_incidents
 from incidents.reading import add_message_to_timeline, read_timeline
-from incidents.timeline_export import FORMATS, mentioned_users, render
+from incidents.timeline_export import FORMATS, render
 
 NOTE_USAGE = (
     "`/incident note <text>` · `/incident note at 14:32 <text>` · `/incident note edit <#> <text>` · "
