@@ -34,7 +34,9 @@ async def add_message_to_timeline(ctx: Context, target: Target, message: ChatMes
     time and permalink. A message from the incident's own channel is already captured, so it is flagged."""
     incident = await authorize(ctx, target)
     assert incident.id is not None
-    permalink = await ctx.chat.permalink(message.channel_id, message.ts)
+    # The platform's own permalink; where it will not give one (a private channel the bot is not in), the one
+    # the shortcut could make.
+    permalink = await ctx.chat.permalink(message.channel_id, message.ts) or message.permalink
     async with ctx.uow() as uow:
         flagged = message.channel_id == incident.channel_id and await uow.timeline.flag(
             incident.id, message.ts, f"shortcut:{target.actor}"

@@ -49,6 +49,7 @@ class ChatMessage:
     reply_count: int = 0  # a thread's parent: how many replies it has, and the newest one's ts
     latest_reply: str | None = None
     from_firebreak: bool = False  # Firebreak's own post: never chat, but people may reply to it in a thread
+    permalink: str | None = None  # known without asking the platform (the message shortcut's payload)
 
     @property
     def is_reply(self) -> bool:

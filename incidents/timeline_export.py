@@ -35,6 +35,12 @@ class TimeFormat:
         return local.strftime("%Y-%m-%d %H:%M:%S" if self.with_date else "%H:%M:%S")
 
 
+def entry_permalink(entry: TimelineEntry) -> str | None:
+    """Where the entry's message lives in the chat (a message added from another channel), if known."""
+    link = entry.permalink or entry.data.get("permalink")
+    return str(link) if link else None
+
+
 def entry_record(entry: TimelineEntry, names: Mapping[str, str], zone: tzinfo) -> dict[str, Any]:
     return {
         "id": entry.id,
@@ -51,7 +57,7 @@ def entry_record(entry: TimelineEntry, names: Mapping[str, str], zone: tzinfo) -
         "edits": [{"text": readable(e["text"], names), "at": e["at"]} for e in entry.edits],
         "files": entry.files,
         "links": entry.links,
-        "permalink": entry.permalink or entry.data.get("permalink"),
+        "permalink": entry_permalink(entry),
     }
 
 
@@ -94,7 +100,9 @@ def _markdown(incident: Incident, entries: list[TimelineEntry], names: Mapping[s
         text = readable(e.text, names).replace("\n", "\n  ")
         edited = " _(edited)_" if e.edited else ""
         deleted = " _(deleted)_" if e.deleted else ""
-        lines.append(f"- {star}`{when(e.at)}` {reply}**{author(e, names)}**: {text}{edited}{deleted}")
+        link = entry_permalink(e)
+        original = f" ([original message]({link}))" if link else ""
+        lines.append(f"- {star}`{when(e.at)}` {reply}**{author(e, names)}**: {text}{edited}{deleted}{original}")
         for f in e.files:
             lines.append(f"  - file: [{f.get('name') or 'file'}]({f.get('permalink', '')}) ({f.get('filetype', '')})")
     return "\n".join(lines) + "\n"

@@ -7,9 +7,11 @@ from typing import Any
 from bot.blocks.format import button, clip_mrkdwn, escape, message_mrkdwn, mrkdwn
 from incidents.reading import Timeline
 from incidents.timeline import Source, TimelineEntry
+from incidents.timeline_export import entry_permalink
 
 EXPORT_ACTIONS = {"timeline_export_md": "md", "timeline_export_json": "json", "timeline_export_csv": "csv"}
 LATEST = 15
+LINE_MAX = 500
 SECTION_MAX = 2900  # under Slack's 3000 characters per section, leaving room for the cut marker
 
 
@@ -24,7 +26,11 @@ def entry_line(entry: TimelineEntry) -> str:
     marks = ("★ " if entry.is_key_event else "") + ("↳ " if entry.thread_ts else "")
     suffix = " _(edited)_" if entry.edited else ""
     number = f"`#{entry.id}` " if entry.source is Source.MANUAL else ""
-    return clip_mrkdwn(f"{marks}{_when(entry)} {number}{who}: {text}{suffix}".replace("\n", " "), 500)
+    link = entry_permalink(entry)
+    # The link goes first, so a long text is what gets cut.
+    original = f"<{escape(link)}|original message> · " if link else ""
+    line = f"{marks}{_when(entry)} {number}{original}{who}: {text}{suffix}".replace("\n", " ")
+    return clip_mrkdwn(line, LINE_MAX)
 
 
 def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,7 +15,12 @@ from bot.blocks.timeline import EXPORT_ACTIONS, render_timeline_blocks, timeline
 from bot.capture_events import chat_message
 from bot.command_parser import ParsedCommand
 from bot.errors import describe
-from bot.views.shortcut import CALLBACK_ID, read_shortcut_submission, render_add_to_timeline_modal
+from bot.views.shortcut import (
+    CALLBACK_ID,
+    payload_permalink,
+    read_shortcut_submission,
+    render_add_to_timeline_modal,
+)
 from incidents.backfill import backfill
 from incidents.changes import Target, authorize
 from incidents.context import Context
@@ -141,7 +147,7 @@ def register_timeline(app: AsyncApp, ctx: Context) -> None:
                     replace_original=False,
                 )
                 return
-            message = chat_message(body["channel"]["id"], body["message"])
+            message = replace(chat_message(body["channel"]["id"], body["message"]), permalink=payload_permalink(body))
             view = render_add_to_timeline_modal(incidents, message, preselect=await _incident_here(ctx, message))
             await client.views_open(trigger_id=body["trigger_id"], view=view)
         except Exception as exc:
