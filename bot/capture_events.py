@@ -45,6 +45,7 @@ def chat_message(channel_id: str, message: dict[str, Any]) -> ChatMessage:
             name=str(f.get("name") or f.get("title") or ""),
             filetype=str(f.get("filetype") or ""),
             permalink=str(f.get("permalink") or ""),
+            title=str(f.get("title") or ""),
         )
         for f in message.get("files") or []
         if isinstance(f, dict)

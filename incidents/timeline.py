@@ -31,6 +31,7 @@ class FileRef:
     name: str
     filetype: str
     permalink: str
+    title: str = ""  # what the sharer called it, where the platform gives one beside the file's name
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,14 @@ class TimeFormat:
         return local.strftime("%Y-%m-%d %H:%M:%S" if self.with_date else "%H:%M:%S")
 
 
+def file_label(file: Mapping[str, str]) -> str:
+    """A shared file's name, and its title too when the sharer gave it a different one."""
+    name, title = file.get("name") or "", file.get("title") or ""
+    if name and title and title != name:
+        return f"{name} ({title})"
+    return name or title or "file"
+
+
 def entry_permalink(entry: TimelineEntry) -> str | None:
     """Where the entry's message lives in the chat (a message added from another channel), if known."""
     link = entry.permalink or entry.data.get("permalink")
@@ -104,5 +112,5 @@ def _markdown(incident: Incident, entries: list[TimelineEntry], names: Mapping[s
         original = f" ([original message]({link}))" if link else ""
         lines.append(f"- {star}`{when(e.at)}` {reply}**{author(e, names)}**: {text}{edited}{deleted}{original}")
         for f in e.files:
-            lines.append(f"  - file: [{f.get('name') or 'file'}]({f.get('permalink', '')}) ({f.get('filetype', '')})")
+            lines.append(f"  - file: [{file_label(f)}]({f.get('permalink', '')}) ({f.get('filetype', '')})")
     return "\n".join(lines) + "\n"

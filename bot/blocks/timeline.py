@@ -7,7 +7,7 @@ from typing import Any
 from bot.blocks.format import button, clip_mrkdwn, escape, message_mrkdwn, mrkdwn
 from incidents.reading import Timeline
 from incidents.timeline import Source, TimelineEntry
-from incidents.timeline_export import entry_permalink
+from incidents.timeline_export import entry_permalink, file_label
 
 EXPORT_ACTIONS = {"timeline_export_md": "md", "timeline_export_json": "json", "timeline_export_csv": "csv"}
 LATEST = 15
@@ -20,17 +20,24 @@ def _when(entry: TimelineEntry) -> str:
     return f"<!date^{stamp}^{{date_short}} {{time_secs}}|{entry.at:%Y-%m-%d %H:%M:%S} UTC>"
 
 
+def _file_link(file: dict[str, str]) -> str:
+    label = escape(file_label(file))
+    return f":paperclip: <{escape(file['permalink'])}|{label}>" if file.get("permalink") else f":paperclip: {label}"
+
+
 def entry_line(entry: TimelineEntry) -> str:
     who = f"<@{entry.actor}>" if entry.actor else escape(str(entry.data.get("bot_name") or "Firebreak"))
-    text = message_mrkdwn(entry.text)
     marks = ("★ " if entry.is_key_event else "") + ("↳ " if entry.thread_ts else "")
     suffix = " _(edited)_" if entry.edited else ""
     number = f"`#{entry.id}` " if entry.source is Source.MANUAL else ""
     link = entry_permalink(entry)
-    # The link goes first, so a long text is what gets cut.
-    original = f"<{escape(link)}|original message> · " if link else ""
-    line = f"{marks}{_when(entry)} {number}{original}{who}: {text}{suffix}".replace("\n", " ")
-    return clip_mrkdwn(line, LINE_MAX)
+    original = f" · <{escape(link)}|original message>" if link else ""
+    files = "".join(f" · {_file_link(f)}" for f in entry.files)
+    head = f"{marks}{_when(entry)} {number}{who}: "
+    tail = f"{suffix}{original}{files}"
+    # What is cut is the message's text, never its links.
+    text = clip_mrkdwn(message_mrkdwn(entry.text).replace("\n", " "), max(LINE_MAX - len(head) - len(tail), 80))
+    return f"{head}{text}{tail}"
 
 
 def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:
