@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from incidents.access import ensure_can_see, locate
 from incidents.changes import Target, authorize
 from incidents.context import Context
+from incidents.message_text import mentioned_users
 from incidents.model import Incident
 from incidents.timeline import ChatMessage, TimelineEntry, ts_to_datetime
+from incidents.timeline_export import render
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,22 @@ async def read_timeline(ctx: Context, target: Target, *, include_deleted: bool =
         await ensure_can_see(ctx, uow, incident, target.actor)
         assert incident.id is not None
         return Timeline(incident, await uow.timeline.entries(incident.id, include_deleted=include_deleted))
+
+
+async def incident_timeline(ctx: Context, incident: Incident) -> Timeline:
+    """The timeline of an incident whose access the caller has already checked (it is posting into its channel)."""
+    assert incident.id is not None
+    async with ctx.uow(write=False) as uow:
+        return Timeline(incident, await uow.timeline.entries(incident.id))
+
+
+async def timeline_file(ctx: Context, timeline: Timeline, fmt: str, zone: tzinfo) -> str:
+    """The whole timeline as a file's content (md, json or csv): people by name, times in `zone`."""
+    people = {e.actor for e in timeline.entries if e.actor}
+    for entry in timeline.entries:
+        people.update(mentioned_users(entry.text))
+    names = await ctx.chat.user_names(sorted(people))
+    return render(fmt, timeline.incident, timeline.entries, names, zone)
 
 
 async def add_message_to_timeline(ctx: Context, target: Target, message: ChatMessage, note: str = "") -> Incident:

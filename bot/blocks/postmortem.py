@@ -80,6 +80,13 @@ def file_comment(postmortem: Postmortem) -> str:
     return f"Postmortem v{postmortem.version} of {postmortem.reference} ({postmortem.status.label.lower()})"
 
 
+def full_timeline_comment(postmortem: Postmortem) -> str:
+    return (
+        f"The full timeline of {postmortem.reference}, beside postmortem v{postmortem.version}: "
+        f"its timeline section keeps the key events ({postmortem.document.timeline_note})"
+    )
+
+
 def announcement_text(postmortem: Postmortem) -> str:
     return f"Postmortem published: {postmortem.reference}: {postmortem.document.facts.title}"
 

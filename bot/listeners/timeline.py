@@ -25,12 +25,11 @@ from incidents.backfill import backfill
 from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput
-from incidents.message_text import mentioned_users
 from incidents.model import IncidentFilter
 from incidents.notes import add_note, edit_note, remove_note, retime_note
 from incidents.queries import list_incidents
-from incidents.reading import add_message_to_timeline, read_timeline
-from incidents.timeline_export import FORMATS, render
+from incidents.reading import add_message_to_timeline, read_timeline, timeline_file
+from incidents.timeline_export import FORMATS
 
 NOTE_USAGE = (
     "`/incident note <text>` · `/incident note at 14:32 <text>` · `/incident note edit <#> <text>` · "
@@ -70,15 +69,11 @@ async def export(ctx: Context, target: Target, fmt: str) -> None:
     incident = timeline.incident
     if incident.channel_id is None:
         raise InvalidInput({"channel": f"{incident.reference} has no channel to upload to."})
-    people = {e.actor for e in timeline.entries if e.actor}
-    for entry in timeline.entries:
-        people.update(mentioned_users(entry.text))
-    names = await ctx.chat.user_names(sorted(people))
     try:
         zone = ZoneInfo(await ctx.chat.user_timezone(target.actor))
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
-    content = render(fmt, incident, timeline.entries, names, zone)
+    content = await timeline_file(ctx, timeline, fmt, zone)
     await ctx.chat.upload(
         incident.channel_id,
         filename=f"{incident.reference}-timeline.{fmt}",
