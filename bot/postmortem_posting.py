@@ -12,6 +12,7 @@ from datetime import UTC
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.format import channel_mention
 from bot.blocks.postmortem import (
     announcement_text,
     draft_headline,
@@ -155,8 +156,14 @@ async def post_postmortem(
     return problems
 
 
-async def announce_publication(ctx: Context, client: AsyncWebClient, publication: Publication) -> list[str]:
-    """The published file in the incident channel, and a summary with its link in the announcement channel."""
+async def announce_publication(
+    ctx: Context, client: AsyncWebClient, publication: Publication
+) -> tuple[list[str], str | None]:
+    """The published file in the incident channel, and a short summary linking it in the announcement channel.
+
+    The announcement goes out whatever happened to the file (it then points at the incident channel, where the
+    drafts' files and canvas are). Returns the problems, and the id of the channel it was announced in (None
+    when it was not: a private incident, no announcement channel, or Slack refused)."""
     postmortem, incident = publication.postmortem, publication.incident
     problems: list[str] = []
     link = None
@@ -166,17 +173,20 @@ async def announce_publication(ctx: Context, client: AsyncWebClient, publication
             link = await upload_markdown(client, incident.channel_id, postmortem, markdown)
         except ChatError as exc:
             problems.append(f"I couldn't upload the published postmortem ({exc.code}).")
-    if publication.announce_to:
-        try:
-            await call_slack(
-                "chat.postMessage",
-                client.chat_postMessage(
-                    channel=publication.announce_to,
-                    text=announcement_text(postmortem),
-                    blocks=render_announcement_blocks(postmortem, link, incident.channel_id),
-                    unfurl_links=False,
-                ),
-            )
-        except ChatError as exc:
-            problems.append(f"I couldn't announce it in <#{publication.announce_to}> ({exc.code}).")
-    return problems
+    if not publication.announce_to:
+        return problems, None
+    try:
+        data = await call_slack(
+            "chat.postMessage",
+            client.chat_postMessage(
+                channel=publication.announce_to,
+                text=announcement_text(postmortem),
+                blocks=render_announcement_blocks(postmortem, link, incident.channel_id),
+                unfurl_links=False,
+            ),
+        )
+    except ChatError as exc:
+        problems.append(f"I couldn't announce it in {channel_mention(publication.announce_to)} ({exc.code}).")
+        return problems, None
+    # Slack answers with the channel's id, also when the policy names the channel.
+    return problems, str(data.get("channel") or publication.announce_to)
