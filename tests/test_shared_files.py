@@ -71,3 +71,11 @@ def test_a_long_message_is_cut_but_keeps_its_links() -> None:
     assert len(line) <= LINE_MAX + 10 and "…" in line and "&amp;gt;" not in line
     assert "<https://files.example/F1|trace.txt (Checkout trace at peak)>" in line
     assert "<https://fake.slack.test/archives/C1/p1|original message>" in line
+
+
+def test_a_message_with_many_files_keeps_its_line_short() -> None:
+    files = [{**FILES[0], "permalink": f"https://files.example/F{n}", "name": f"trace-{n}.txt"} for n in range(40)]
+    entry = TimelineEntry(1, datetime(2026, 11, 23, 10, 0, tzinfo=UTC), "message", Source.CHAT, "UBOB", "logs")
+    entry.files = files
+    line = entry_line(entry)
+    assert "trace-4.txt" in line and "trace-5.txt" not in line and "+35 more file(s)" in line and len(line) < 1500

@@ -12,6 +12,7 @@ from incidents.timeline_export import entry_permalink, file_label
 EXPORT_ACTIONS = {"timeline_export_md": "md", "timeline_export_json": "json", "timeline_export_csv": "csv"}
 LATEST = 15
 LINE_MAX = 500
+FILES_SHOWN = 5  # a message may carry many files; a line must stay well under a section's 3,000 characters
 SECTION_MAX = 2900  # under Slack's 3000 characters per section, leaving room for the cut marker
 
 
@@ -32,7 +33,9 @@ def entry_line(entry: TimelineEntry) -> str:
     number = f"`#{entry.id}` " if entry.source is Source.MANUAL else ""
     link = entry_permalink(entry)
     original = f" · <{escape(link)}|original message>" if link else ""
-    files = "".join(f" · {_file_link(f)}" for f in entry.files)
+    files = "".join(f" · {_file_link(f)}" for f in entry.files[:FILES_SHOWN])
+    if len(entry.files) > FILES_SHOWN:
+        files += f" · +{len(entry.files) - FILES_SHOWN} more file(s)"
     head = f"{marks}{_when(entry)} {number}{who}: "
     tail = f"{suffix}{original}{files}"
     # What is cut is the message's text, never its links.
