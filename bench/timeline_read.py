@@ -41,11 +41,12 @@ from firebreak.runtime import Runtime, runtime  # noqa: E402
 from firebreak.settings import Settings  # noqa: E402
 from incidents.capture import Capture, CaptureKind  # noqa: E402
 from incidents.declare import DeclareRequest, record_declaration, set_up_incident  # noqa: E402
+from incidents.message_text import mentioned_users  # noqa: E402
 from incidents.model import Incident  # noqa: E402
 from incidents.policy import Policy  # noqa: E402
 from incidents.reading import Timeline  # noqa: E402
 from incidents.timeline import ChatMessage, FileRef, TimelineEntry  # noqa: E402
-from incidents.timeline_export import mentioned_users, render  # noqa: E402
+from incidents.timeline_export import render  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 
 TARGET_S = 1.0

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from incidents.capture import Capture, CaptureKind
+from incidents.message_text import PieceKind, pieces
 from incidents.timeline import ChatMessage, FileRef, ts_to_datetime
 
 # Event types the capture path owns (message covers message.channels and message.groups).
@@ -24,7 +24,6 @@ CAPTURE_EVENTS = frozenset(
 )
 # Message subtypes that are something someone said (or an integration posted).
 SAID_SUBTYPES = frozenset({None, "bot_message", "file_share", "thread_broadcast", "me_message"})
-_LINK = re.compile(r"<(https?://[^|>]+)(?:\|[^>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,7 @@ def chat_message(channel_id: str, message: dict[str, Any]) -> ChatMessage:
             name=str(f.get("name") or f.get("title") or ""),
             filetype=str(f.get("filetype") or ""),
             permalink=str(f.get("permalink") or ""),
+            title=str(f.get("title") or ""),
         )
         for f in message.get("files") or []
         if isinstance(f, dict)
@@ -59,8 +59,9 @@ def chat_message(channel_id: str, message: dict[str, Any]) -> ChatMessage:
         bot_name=message.get("username") or (message.get("bot_profile") or {}).get("name"),
         thread_ts=message.get("thread_ts"),
         files=files,
-        links=tuple(dict.fromkeys(_LINK.findall(text))),
+        links=tuple(dict.fromkeys(p.value for p in pieces(text) if p.kind is PieceKind.LINK and p.value[:4] == "http")),
         reply_count=int(message.get("reply_count") or 0),
+        latest_reply=str(message["latest_reply"]) if message.get("latest_reply") else None,
     )
 
 

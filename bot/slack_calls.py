@@ -7,7 +7,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from incidents.errors import ChatError
@@ -15,6 +15,7 @@ from incidents.errors import ChatError
 log = logging.getLogger("bot.slack")
 
 UNREACHABLE = "slack_unreachable"  # the code of a call that never got an answer from Slack
+REQUEST_FAILED = "slack_request_failed"  # the code of a call slack_sdk could not complete (an upload's bytes)
 
 
 async def call_slack(method: str, pending: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
@@ -25,6 +26,11 @@ async def call_slack(method: str, pending: Awaitable[AsyncSlackResponse]) -> dic
         code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
         log.warning("Slack %s failed: %s", method, code)
         raise ChatError(code) from exc
+    except SlackRequestError as exc:
+        # A step slack_sdk runs itself failed, e.g. sending a file's bytes to Slack's file server in
+        # files_upload_v2: a Slack failure like any other to the use case, never an unexplained error.
+        log.warning("Slack %s failed: %s", method, REQUEST_FAILED)
+        raise ChatError(REQUEST_FAILED) from exc
     except (aiohttp.ClientError, TimeoutError) as exc:
         # Still failing after slack_sdk's retries: to the use case this is one more Slack failure, reported
         # like any other, so the step is skipped and the user told instead of the whole action failing.

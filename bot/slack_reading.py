@@ -7,13 +7,17 @@ unknown user still gets a readable name.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.capture_events import SAID_SUBTYPES, chat_message
 from incidents.errors import ChatError
-from incidents.timeline import ChatMessage
+from incidents.timeline import ChatMessage, ts_order
+
+# Slack's documented maximum for conversations.history / .replies is 1,000, but it recommends no more than 200.
+PAGE_SIZE = 200
 
 
 class SlackReader:
@@ -26,33 +30,36 @@ class SlackReader:
     async def _pages(self, method: str, **args: Any) -> AsyncIterator[dict[str, Any]]:
         cursor: str | None = None
         while True:
-            data = await self._call(
-                method, self.client.api_call(method, http_verb="GET", params={**args, "limit": 200, "cursor": cursor})
-            )
+            params = {**args, "limit": PAGE_SIZE, "cursor": cursor}
+            data = await self._call(method, self.client.api_call(method, http_verb="GET", params=params))
             for message in data.get("messages", []):
                 yield message
             cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor or not data.get("has_more", True):
                 return
 
-    async def history(self, channel_id: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]:
+    async def history(self, channel_id: str) -> AsyncIterator[ChatMessage]:
         page: list[ChatMessage] = []
-        args: dict[str, Any] = {"channel": channel_id, **({"oldest": oldest} if oldest else {})}
-        async for raw in self._pages("conversations.history", **args):
+        async for raw in self._pages("conversations.history", channel=channel_id):
             if self._said(raw):
-                page.append(chat_message(channel_id, raw))
+                page.append(self._message(channel_id, raw))
         # Slack returns newest first; the timeline is built oldest first.
-        for message in sorted(page, key=lambda m: float(m.ts)):
+        for message in sorted(page, key=lambda m: ts_order(m.ts)):
             yield message
 
-    async def replies(self, channel_id: str, thread_ts: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]:
-        args: dict[str, Any] = {"channel": channel_id, "ts": thread_ts, **({"oldest": oldest} if oldest else {})}
-        async for raw in self._pages("conversations.replies", **args):
+    async def replies(self, channel_id: str, thread_ts: str) -> AsyncIterator[ChatMessage]:
+        async for raw in self._pages("conversations.replies", channel=channel_id, ts=thread_ts):
             if self._said(raw):
-                yield chat_message(channel_id, raw)
+                yield self._message(channel_id, raw)
 
     def _said(self, raw: dict[str, Any]) -> bool:
-        return "ts" in raw and raw.get("subtype") in SAID_SUBTYPES and not (self._me and raw.get("user") == self._me)
+        return "ts" in raw and raw.get("subtype") in SAID_SUBTYPES
+
+    def _message(self, channel_id: str, raw: dict[str, Any]) -> ChatMessage:
+        message = chat_message(channel_id, raw)
+        if self._me and raw.get("user") == self._me:
+            return replace(message, from_firebreak=True)
+        return message
 
     async def _user(self, user_id: str) -> dict[str, Any]:
         if user_id not in self._users:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from incidents.action_items import ActionItem, ActionItemFilter
 from incidents.model import ChannelRef, Incident, IncidentFilter, TimelineEvent
 from incidents.postmortem_ports import PostmortemStore
-from incidents.timeline import ChatMessage, TimelineEntry
+from incidents.timeline import ChatMessage, StoredThread, TimelineEntry
 
 
 class Clock(Protocol):
@@ -72,7 +72,13 @@ class TimelineStore(Protocol):
         """For each incident, when an entry of one of `kinds` was last recorded (absent: never)."""
         ...
 
-    async def thread_parents(self, incident_id: int) -> list[str]: ...
+    async def captured_message_ts(self, incident_id: int) -> set[str]:
+        """The ts of every message captured from the incident's channel (deleted ones included)."""
+        ...
+
+    async def stored_threads(self, incident_id: int) -> dict[str, StoredThread]:
+        """Each thread with captured replies, by its parent's ts: the newest reply's ts and how many."""
+        ...
 
 
 class ActionItemStore(Protocol):
@@ -204,9 +210,12 @@ class IncidentChat(Protocol):
 
     async def channel_members(self, channel_id: str) -> set[str]: ...
 
-    # Reading back what was said, for backfill after downtime. Oldest first; pages and rate limits handled.
-    def history(self, channel_id: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]: ...
-    def replies(self, channel_id: str, thread_ts: str, *, oldest: str | None) -> AsyncIterator[ChatMessage]: ...
+    # Reading back what was said, for backfill after downtime: the whole channel, oldest first; pages and rate
+    # limits handled. Firebreak's own posts come too, marked `from_firebreak`: people reply to them in threads.
+    def history(self, channel_id: str) -> AsyncIterator[ChatMessage]: ...
+    def replies(self, channel_id: str, thread_ts: str) -> AsyncIterator[ChatMessage]:
+        """The thread's replies (its parent too, first, as the platform lists a thread)."""
+        ...
 
     async def user_names(self, user_ids: Iterable[str]) -> dict[str, str]:
         """Display names (cached); unknown or deleted users keep a readable fallback, never an error."""

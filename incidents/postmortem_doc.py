@@ -141,6 +141,9 @@ class PostmortemDocument:
     suggestions: tuple[SuggestedAction, ...]
     cited: tuple[CitedEntry, ...]
     draft: DraftInfo
+    # What the timeline section left out, in words (e.g. "212 routine messages left out"); "" when it holds the
+    # whole timeline. The Markdown adds where the full timeline is.
+    timeline_note: str = ""
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -218,6 +221,7 @@ def _encode(doc: PostmortemDocument) -> dict[str, Any]:
             "reason": doc.draft.reason,
             "notes": list(doc.draft.notes),
         },
+        "timeline_note": doc.timeline_note,
     }
 
 
@@ -275,4 +279,4 @@ def _decode(data: dict[str, Any]) -> PostmortemDocument:
     )
     d = data["draft"]
     draft = DraftInfo(DraftKind(d["kind"]), d["model"], d["reason"], tuple(d["notes"]))
-    return PostmortemDocument(facts, sections, suggestions, cited, draft)
+    return PostmortemDocument(facts, sections, suggestions, cited, draft, str(data.get("timeline_note") or ""))

@@ -66,7 +66,15 @@ def _version(postmortem: Postmortem) -> str:
     return f"version {postmortem.version}" if postmortem.version else "not stored: drafted just now from the timeline"
 
 
-def render_markdown(postmortem: Postmortem, names: Mapping[str, str]) -> str:
+def full_timeline_pointer(reference: str, link: str | None) -> str:
+    """Where the full timeline is: the file uploaded beside the postmortem, else the command that exports it."""
+    if link:
+        return f"[{reference} timeline, every entry]({link})"
+    return f"`/incident timeline {reference} export md` in Slack exports it"
+
+
+def render_markdown(postmortem: Postmortem, names: Mapping[str, str], *, full_timeline: str | None = None) -> str:
+    """The document; `full_timeline` is the link to the whole timeline, for a timeline section that left some out."""
     doc = postmortem.document
     facts = doc.facts
     lines = [
@@ -78,6 +86,9 @@ def render_markdown(postmortem: Postmortem, names: Mapping[str, str]) -> str:
     ]
     for section in doc.sections:
         lines += ["", f"## {section.title}", "", section.body.strip() or "_Nothing yet._"]
+        if section.key == "timeline" and doc.timeline_note:
+            pointer = full_timeline_pointer(facts.reference, full_timeline)
+            lines += ["", f"_{doc.timeline_note}; the full timeline: {pointer}._"]
     if doc.cited:
         lines += ["", "## Cited timeline entries", ""]
         for entry in doc.cited:

@@ -42,6 +42,9 @@ class PostmortemPolicy(BaseModel):
     send_private_incidents: bool = False
     # How long drafting with the model may take in all; past it, the template draft is used.
     model_timeout: Duration = timedelta(seconds=90)
+    # The postmortem's timeline keeps every entry of an incident with at most this many; a longer one keeps its
+    # key events, changes, notes and decision-bearing messages, and links the full timeline.
+    full_timeline_max: int = Field(default=60, ge=0, le=1000)
 
     @field_validator("sections")
     @classmethod

@@ -15,6 +15,7 @@ from incidents.actions import create_action_item
 from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.errors import ChatError, IncidentError, InvalidInput, InvalidTransition, NotFound
+from incidents.message_text import mentioned_users
 from incidents.model import Incident, TimelineEvent
 from incidents.ports import Notice
 from incidents.postmortem_doc import (
@@ -28,7 +29,6 @@ from incidents.postmortem_doc import (
 from incidents.postmortem_policy import COMPUTED_SECTIONS
 from incidents.postmortem_ports import DraftRequest
 from incidents.timeline import TimelineEntry
-from incidents.timeline_export import mentioned_users
 
 SECTION_MAX = 3000  # what a Slack text input holds
 

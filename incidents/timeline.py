@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -30,6 +31,7 @@ class FileRef:
     name: str
     filetype: str
     permalink: str
+    title: str = ""  # what the sharer called it, where the platform gives one beside the file's name
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,22 @@ class ChatMessage:
     thread_ts: str | None = None
     files: tuple[FileRef, ...] = ()
     links: tuple[str, ...] = ()
-    reply_count: int = 0
+    reply_count: int = 0  # a thread's parent: how many replies it has, and the newest one's ts
+    latest_reply: str | None = None
+    from_firebreak: bool = False  # Firebreak's own post: never chat, but people may reply to it in a thread
+    permalink: str | None = None  # known without asking the platform (the message shortcut's payload)
 
     @property
     def is_reply(self) -> bool:
         return self.thread_ts is not None and self.thread_ts != self.ts
+
+
+@dataclass(frozen=True)
+class StoredThread:
+    """What the timeline holds of a thread: its newest reply and how many replies (deleted ones left out)."""
+
+    newest_reply: str
+    replies: int
 
 
 @dataclass
@@ -77,6 +90,11 @@ class TimelineEntry:
     @property
     def edited(self) -> bool:
         return bool(self.edits)
+
+
+def ts_order(ts: str) -> Decimal:
+    """Message ids in time order, exactly (a float loses the last microsecond digits of a Slack ts)."""
+    return Decimal(ts)
 
 
 def ts_to_datetime(ts: str) -> datetime:

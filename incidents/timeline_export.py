@@ -5,30 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
+from incidents.message_text import readable
 from incidents.model import Incident
 from incidents.timeline import TimelineEntry
 
 FORMATS = ("md", "json", "csv")
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
-_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
-
-
-def plain_text(text: str, names: Mapping[str, str]) -> str:
-    """Slack markup to readable text: mentions to @names, labelled links to `label (url)`."""
-    text = _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
-    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
-    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    return text.replace("<", "").replace(">", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def mentioned_users(text: str) -> list[str]:
-    return _MENTION.findall(text)
 
 
 def author(entry: TimelineEntry, names: Mapping[str, str]) -> str:
@@ -50,6 +35,20 @@ class TimeFormat:
         return local.strftime("%Y-%m-%d %H:%M:%S" if self.with_date else "%H:%M:%S")
 
 
+def file_label(file: Mapping[str, str]) -> str:
+    """A shared file's name, and its title too when the sharer gave it a different one."""
+    name, title = file.get("name") or "", file.get("title") or ""
+    if name and title and title != name:
+        return f"{name} ({title})"
+    return name or title or "file"
+
+
+def entry_permalink(entry: TimelineEntry) -> str | None:
+    """Where the entry's message lives in the chat (a message added from another channel), if known."""
+    link = entry.permalink or entry.data.get("permalink")
+    return str(link) if link else None
+
+
 def entry_record(entry: TimelineEntry, names: Mapping[str, str], zone: tzinfo) -> dict[str, Any]:
     return {
         "id": entry.id,
@@ -58,15 +57,15 @@ def entry_record(entry: TimelineEntry, names: Mapping[str, str], zone: tzinfo) -
         "source": entry.source.value,
         "author": author(entry, names),
         "author_id": entry.actor,
-        "text": plain_text(entry.text, names),
+        "text": readable(entry.text, names),
         "flagged": entry.flagged,
         "deleted": entry.deleted,
         "thread_ts": entry.thread_ts,
         "message_ts": entry.message_ts,
-        "edits": [{"text": plain_text(e["text"], names), "at": e["at"]} for e in entry.edits],
+        "edits": [{"text": readable(e["text"], names), "at": e["at"]} for e in entry.edits],
         "files": entry.files,
         "links": entry.links,
-        "permalink": entry.permalink or entry.data.get("permalink"),
+        "permalink": entry_permalink(entry),
     }
 
 
@@ -106,10 +105,12 @@ def _markdown(incident: Incident, entries: list[TimelineEntry], names: Mapping[s
     for e in entries:
         star = "★ " if e.is_key_event else ""
         reply = "↳ " if e.thread_ts else ""
-        text = plain_text(e.text, names).replace("\n", "\n  ")
+        text = readable(e.text, names).replace("\n", "\n  ")
         edited = " _(edited)_" if e.edited else ""
         deleted = " _(deleted)_" if e.deleted else ""
-        lines.append(f"- {star}`{when(e.at)}` {reply}**{author(e, names)}**: {text}{edited}{deleted}")
+        link = entry_permalink(e)
+        original = f" ([original message]({link}))" if link else ""
+        lines.append(f"- {star}`{when(e.at)}` {reply}**{author(e, names)}**: {text}{edited}{deleted}{original}")
         for f in e.files:
-            lines.append(f"  - file: [{f.get('name') or 'file'}]({f.get('permalink', '')}) ({f.get('filetype', '')})")
+            lines.append(f"  - file: [{file_label(f)}]({f.get('permalink', '')}) ({f.get('filetype', '')})")
     return "\n".join(lines) + "\n"

@@ -89,6 +89,8 @@ def build_document(
     suggestions: tuple[SuggestedAction, ...],
     evidence: Sequence[Evidence],
     draft: DraftInfo,
+    *,
+    timeline_note: str = "",
 ) -> PostmortemDocument:
     sections = []
     cited: set[int] = {n for a in suggestions for n in a.cites}
@@ -101,4 +103,4 @@ def build_document(
         sections.append(Section(key, title, body or EMPTY, source, claims))
     by_id = {e.id: e for e in evidence}
     entries = tuple(CitedEntry(n, by_id[n].at, by_id[n].author, by_id[n].excerpt) for n in sorted(cited) if n in by_id)
-    return PostmortemDocument(facts, tuple(sections), suggestions, entries, draft)
+    return PostmortemDocument(facts, tuple(sections), suggestions, entries, draft, timeline_note)

@@ -16,11 +16,12 @@ from incidents.postmortem_ports import DraftRequest
 from postmortem.assemble import build_document, model_sections
 from postmortem.checks import Checker
 from postmortem.evidence import Evidence, People, gather_evidence
-from postmortem.facts import compute_facts, impact_section, timeline_section
+from postmortem.facts import compute_facts, impact_section
 from postmortem.model import ChatModel, ModelFailed
 from postmortem.prompts import facts_text
 from postmortem.redaction import redact
 from postmortem.template import template_sections
+from postmortem.timeline_section import timeline_section
 from postmortem.writer import ModelWriter, Written
 
 log = logging.getLogger(__name__)
@@ -52,10 +53,11 @@ class PostmortemDrafter:
         people = People(incident, entries, request.names, policy)
         evidence = gather_evidence(entries, people)
         facts = compute_facts(incident, entries, policy)
-        computed = {
-            "impact": impact_section(facts, entries, request.names, titles["impact"]),
-            "timeline": timeline_section(evidence, titles["timeline"]),
-        }
+        # The timeline section is computed in every kind of draft: a model may write around it, never thin it.
+        timeline, left_out = timeline_section(
+            entries, evidence, titles["timeline"], full_max=policy.postmortem.full_timeline_max
+        )
+        computed = {"impact": impact_section(facts, entries, request.names, titles["impact"]), "timeline": timeline}
         reason = self.why_no_model(request)
         if reason is None and self.model is not None:
             try:
@@ -71,12 +73,16 @@ class PostmortemDrafter:
                 requests = len(written.log.sizes)
                 log.info("Postmortem of %s drafted by the model in %d request(s)", incident.reference, requests)
                 source = SectionSource.MODEL
-                return build_document(facts, titles, computed, narrative, source, suggestions, evidence, info)
+                return build_document(
+                    facts, titles, computed, narrative, source, suggestions, evidence, info, timeline_note=left_out
+                )
             log.warning("Postmortem of %s: template draft, because %s", incident.reference, reason)
         narrative, suggestions = template_sections(facts, evidence, incident.resolution_summary)
         info = DraftInfo(DraftKind.TEMPLATE, None, reason or NO_MODEL)
         source = SectionSource.TEMPLATE
-        return build_document(facts, titles, computed, narrative, source, suggestions, evidence, info)
+        return build_document(
+            facts, titles, computed, narrative, source, suggestions, evidence, info, timeline_note=left_out
+        )
 
     async def _write(
         self,

@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from incidents.message_text import mentioned_users, readable
 from incidents.model import Incident
 from incidents.policy import Policy
 from incidents.timeline import Source, TimelineEntry
-from incidents.timeline_export import mentioned_users, plain_text
 from postmortem.redaction import redact
 
 # Not evidence: channel membership noise, and the postmortem's own history.
@@ -66,7 +66,7 @@ class People:
 
     def pseudonymise(self, text: str) -> str:
         """Slack markup to plain text, with mentions and known names replaced by labels."""
-        text = plain_text(text, self.labels)
+        text = readable(text, self.labels)
         if self._names is not None:
             text = self._names.sub(lambda m: self._label_of_name.get(m.group(0).lower(), "a responder"), text)
         return text
@@ -115,7 +115,7 @@ def gather_evidence(entries: Sequence[TimelineEntry], people: People) -> list[Ev
         # Redacted before anything else touches it (a name swapped into a URL would hide its password).
         safe = redact(entry.text)
         text = _clip(redact(people.pseudonymise(safe)))
-        excerpt = _clip(redact(plain_text(safe, people.names)))
+        excerpt = _clip(redact(readable(safe, people.names)))
         author = entry.actor or bot or "Firebreak"
         name = people.names.get(author, author)
         evidence.append(Evidence(entry.id, entry.at, who, author, name, entry.kind, text, excerpt, entry.is_key_event))

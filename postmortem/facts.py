@@ -1,4 +1,4 @@
-"""What is computed, never generated: the metadata, the impact figures and the timeline of key events."""
+"""What is computed, never generated: the metadata and the impact figures (the timeline: timeline_section.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from incidents.policy import Policy
 from incidents.postmortem_doc import Facts, Section, SectionSource
 from incidents.postmortem_markdown import exact_duration, utc
 from incidents.timeline import Source, TimelineEntry
-from postmortem.evidence import Evidence, is_evidence, is_person
+from postmortem.evidence import is_evidence, is_person
 from postmortem.redaction import redact
 
 
@@ -66,23 +66,3 @@ def impact_section(facts: Facts, entries: Sequence[TimelineEntry], names: Mappin
     else:
         lines.append("- **Reported impact:** not recorded in any stakeholder update")
     return Section("impact", title, "\n".join(lines), SectionSource.COMPUTED)
-
-
-def key_events(evidence: Sequence[Evidence]) -> list[tuple[Evidence, str]]:
-    """Flagged entries and the changes that are key events by nature, plus the first and last messages."""
-    messages = [e for e in evidence if e.kind == "message"]
-    marks: dict[int, str] = {}
-    if messages:
-        marks[messages[0].id] = "first message"
-        marks.setdefault(messages[-1].id, "last message")
-    return [(e, marks.get(e.id, "")) for e in evidence if e.key or e.id in marks]
-
-
-def timeline_section(evidence: Sequence[Evidence], title: str) -> Section:
-    lines = []
-    for item, mark in key_events(evidence):
-        who = item.author_name
-        note = f" _({mark})_" if mark else ""
-        text = item.excerpt if len(item.excerpt) <= 300 else item.excerpt[:299] + "…"
-        lines.append(f"- **{item.at_text[:-1]} UTC** · {who}: {text}{note} [#{item.id}]")
-    return Section("timeline", title, "\n".join(lines) or "_No key events were recorded._", SectionSource.COMPUTED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from incidents.capture import Capture
-from incidents.timeline import Source, ts_to_datetime
+from incidents.timeline import FileRef, Source, ts_to_datetime
 
 
 def entry_row(capture: Capture, *, kind: str, text: str) -> dict[str, Any]:
@@ -44,7 +44,14 @@ def message_row(capture: Capture) -> dict[str, Any]:
         message_ts=message.ts,
         thread_ts=message.thread_ts if message.is_reply else None,
         data=data,
-        files=[{"name": f.name, "filetype": f.filetype, "permalink": f.permalink} for f in message.files],
+        files=[_file(f) for f in message.files],
         links=list(message.links),
     )
     return row
+
+
+def _file(file: FileRef) -> dict[str, str]:
+    stored = {"name": file.name, "filetype": file.filetype, "permalink": file.permalink}
+    if file.title:
+        stored["title"] = file.title
+    return stored

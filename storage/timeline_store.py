@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Text, func, insert, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.timeline import Source, TimelineEntry
+from incidents.timeline import Source, StoredThread, TimelineEntry
 from storage.tables import TimelineEntryRow
 
 _T = TimelineEntryRow.__table__
@@ -169,6 +169,21 @@ class SqlTimelineStore:
         # max() keeps the column type, so values come back as aware UTC datetimes.
         return {int(i): at for i, at in (await self.session.execute(stmt)).all()}
 
-    async def thread_parents(self, incident_id: int) -> list[str]:
-        stmt = select(_T.c.thread_ts).where(_T.c.incident_id == incident_id, _T.c.thread_ts.is_not(None)).distinct()
-        return sorted(str(ts) for ts in (await self.session.scalars(stmt)).all())
+    async def captured_message_ts(self, incident_id: int) -> set[str]:
+        stmt = select(_T.c.message_ts).where(_T.c.incident_id == incident_id, _T.c.message_ts.is_not(None))
+        return {str(ts) for ts in (await self.session.scalars(stmt)).all()}
+
+    async def stored_threads(self, incident_id: int) -> dict[str, StoredThread]:
+        stmt = (
+            select(_T.c.thread_ts, func.max(_T.c.message_ts), func.count())
+            .where(
+                _T.c.incident_id == incident_id,
+                _T.c.source == "chat",
+                _T.c.thread_ts.is_not(None),
+                _T.c.deleted_at.is_(None),
+            )
+            .group_by(_T.c.thread_ts)
+        )
+        # ts strings of one era have the same length, so the database's max() of them is the newest.
+        rows = (await self.session.execute(stmt)).all()
+        return {str(thread): StoredThread(str(newest), int(count)) for thread, newest, count in rows}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,8 +13,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from firebreak.runtime import Runtime
+from firebreak.runtime import Runtime, runtime
+from firebreak.settings import Settings
 from incidents.model import Incident
+from incidents.policy import Policy
 from tests import slack_requests as req
 from tests.fakeslack import FakeSlack, View
 
@@ -208,6 +212,21 @@ def declare_values(
         ("private", "private", req.checkboxes_value(["private"] if private else [])),
         ("impact_started_at", "impact_started_at", req.datetimepicker_value(started)),
     )
+
+
+@asynccontextmanager
+async def running_bot(
+    slack: FakeSlack, settings: Settings, policy: Policy, clock: FrozenClock
+) -> AsyncIterator[BotClient]:
+    """The real bot serving HTTP, as the `bot` fixture makes it, for tests that need other settings or a restart."""
+    async with runtime(settings, policy=policy, clock=clock) as rt:
+        runner, url = await serve_app(rt.web_app)
+        async with aiohttp.ClientSession() as http:
+            try:
+                yield BotClient(rt, slack, url, http)
+            finally:
+                await rt.lazy.drain()
+                await runner.cleanup()
 
 
 async def serve_app(app: web.Application) -> tuple[web.AppRunner, str]:

@@ -265,6 +265,12 @@ async def test_history_is_newest_first_and_paginates_with_oldest_latest(
     assert [m["text"] for m in window["messages"]] == ["3", "2", "1"]
     thread = await client.conversations_replies(channel=channel.id, ts=stamps[0])
     assert [m["text"] for m in thread["messages"]] == ["0", "reply"]
+    parent, reply = thread["messages"]
+    assert parent["latest_reply"] == reply["ts"] and reply["thread_ts"] == stamps[0]
+    assert reply["parent_user_id"] == parent["user"]
+    slack.workspace.history_page_cap = 2  # fewer than asked for, as Slack allows itself
+    capped = await client.conversations_history(channel=channel.id, limit=200)
+    assert [m["text"] for m in capped["messages"]] == ["4", "3"] and capped["has_more"] is True
 
 
 async def test_ephemeral_needs_the_user_in_the_channel(slack: FakeSlack, client: AsyncWebClient) -> None:

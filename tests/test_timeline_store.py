@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from incidents.capture import Capture, CaptureKind
-from incidents.timeline import ChatMessage, FileRef, Source
+from incidents.timeline import ChatMessage, FileRef, Source, StoredThread
 from storage.capture_writer import GroupCommitWriter
 from storage.database import Database
 from storage.uow import SqlUnitOfWorkFactory
@@ -43,6 +43,9 @@ async def test_entries_round_trip_on_both_backends(database: Database) -> None:
         await writer.submit(
             Capture(CaptureKind.FLAG, "C1", AT, "Ev2", ts=message.ts, flag="pin", incident_id=incident.id)
         )
+        for reply_ts in ("1795000000.000300", "1795000000.000200"):
+            reply = ChatMessage("C1", reply_ts, "a reply", user="U2", thread_ts=message.ts)
+            await writer.submit(Capture(CaptureKind.MESSAGE, "C1", AT, message=reply, incident_id=incident.id))
     finally:
         await writer.stop()
     async with uow() as work:
@@ -51,10 +54,14 @@ async def test_entries_round_trip_on_both_backends(database: Database) -> None:
     async with uow(write=False) as work:
         entries = await work.timeline.entries(incident.id)
         last_ts = await work.timeline.last_message_ts(incident.id)
-    [captured] = [e for e in entries if e.source is Source.CHAT]
+        threads = await work.timeline.stored_threads(incident.id)
+        captured_ts = await work.timeline.captured_message_ts(incident.id)
+    [captured] = [e for e in entries if e.source is Source.CHAT and e.thread_ts is None]
     assert captured.text == "edited text" and [e["text"] for e in captured.edits] == ["see <https://x.example|dash>"]
     assert captured.files == [{"name": "a.txt", "filetype": "text", "permalink": "https://f.example/a"}]
     assert captured.links == ["https://x.example"] and captured.flagged and captured.at.tzinfo is not None
     [manual] = [e for e in entries if e.id == note]
     assert manual.data == {"k": "v"} and manual.edits == [] and manual.source is Source.MANUAL
-    assert last_ts == message.ts
+    assert last_ts == "1795000000.000300"
+    assert threads == {message.ts: StoredThread("1795000000.000300", 2)}
+    assert captured_ts == {message.ts, "1795000000.000200", "1795000000.000300"}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
+
+from incidents.message_text import PieceKind, pieces, special_text
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -24,9 +27,51 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def message_mrkdwn(text: str) -> str:
+    """A captured message's text (as Slack wrote it, or raw from an integration) to show in mrkdwn.
+
+    Its real mentions, channels and links stay live; broadcasts, user groups and dates become their words (a
+    reader is never pinged by a timeline); everything else is decoded once and escaped once, so `5xx &gt; 5%`
+    shows as "5xx > 5%" and a typed `<@U123>` as that text, never as a mention.
+    """
+    out: list[str] = []
+    for piece in pieces(text):
+        if piece.kind is PieceKind.USER:
+            out.append(f"<@{piece.value}>")
+        elif piece.kind is PieceKind.CHANNEL:
+            out.append(f"<#{piece.value}>")
+        elif piece.kind is PieceKind.LINK:
+            label = f"|{escape(piece.label)}" if piece.label else ""
+            out.append(f"<{escape(piece.value)}{label}>")
+        else:
+            out.append(escape(special_text(piece) if piece.kind is PieceKind.SPECIAL else piece.value))
+    return "".join(out)
+
+
+def clip_mrkdwn(text: str, limit: int) -> str:
+    """`clip` for mrkdwn: the cut never leaves half a token (`<https://…`) or half an entity (`&am`)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    ampersand = cut.rfind("&")
+    if ampersand > cut.rfind(";") and len(cut) - ampersand <= 5:
+        cut = cut[:ampersand]
+    return cut + "…"
+
+
 def when(at: datetime) -> str:
     """A timestamp each reader sees in their own timezone, with a UTC fallback for old clients."""
     return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{at:%Y-%m-%d %H:%M} UTC>"
+
+
+def channel_mention(channel: str) -> str:
+    """A channel the policy names by id (`<#C…>`, shown as its name) or by name (`#name`)."""
+    if re.fullmatch(r"[CG][A-Z0-9]{2,}", channel):
+        return f"<#{channel}>"
+    return "#" + escape(channel.removeprefix("#"))
 
 
 def user(user_id: str | None) -> str:

@@ -3,14 +3,17 @@ announcement of a published postmortem, and the words said to the user."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from bot.blocks.format import button, clip, escape, mrkdwn
+from bot.blocks.format import button, channel_mention, clip, clip_mrkdwn, escape, mrkdwn
 from incidents.model import Incident
 from incidents.postmortem_doc import DraftKind, Postmortem
 from incidents.postmortem_markdown import exact_duration
 
 TRACK = "postmortem_track"
+GIST_MAX = 600  # the announcement's summary: a paragraph, not the document
+_CITATIONS = re.compile(r"\s*\[#\d+\]")
 SUGGESTIONS_SHOWN = 20  # a message holds 50 blocks
 USAGE = (
     "`/incident postmortem`: draft it (or post the current version again) · `/incident postmortem redraft`: "
@@ -81,36 +84,58 @@ def file_comment(postmortem: Postmortem) -> str:
     return f"Postmortem v{postmortem.version} of {postmortem.reference} ({postmortem.status.label.lower()})"
 
 
+def full_timeline_comment(postmortem: Postmortem) -> str:
+    return (
+        f"The full timeline of {postmortem.reference}, beside postmortem v{postmortem.version}: "
+        f"its timeline section keeps the key events ({postmortem.document.timeline_note})"
+    )
+
+
 def announcement_text(postmortem: Postmortem) -> str:
-    return f"Postmortem published: {postmortem.reference}: {postmortem.document.facts.title}"
+    return f"Postmortem published: {postmortem.reference}: {escape(postmortem.document.facts.title)}"
 
 
 def render_announcement_blocks(
     postmortem: Postmortem, link: str | None, channel_id: str | None
 ) -> list[dict[str, Any]]:
+    """What people outside the incident read: title, severity, how long it lasted, the gist, and the link."""
     facts = postmortem.document.facts
-    summary = postmortem.document.section("summary")
-    head = f":white_check_mark: *Postmortem published: {facts.reference}: {escape(facts.title)}* ({facts.severity})"
+    head = f":white_check_mark: *Postmortem published: {facts.reference}: {escape(facts.title)}*"
+    resolved = f" · resolved {exact_duration(facts.time_to_resolve)} after impact began" if facts.resolved_at else ""
     figures = (
-        f"Impact {exact_duration(facts.impact_duration)} · time to resolve {exact_duration(facts.time_to_resolve)}"
-        f" · services: {escape(', '.join(facts.services) or 'none recorded')}"
+        f"*Severity* {escape(facts.severity)} ({escape(facts.severity_name)}) · "
+        f"*Impact* {exact_duration(facts.impact_duration)}{resolved}"
     )
-    where = [f"<{link}|Read the postmortem>"] if link else []
-    where += [f"<#{channel_id}>"] if channel_id else []
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(clip(head, 3000))}]
-    if summary is not None:
-        text = summary.body.split("\n\n_Questions")[0]
-        blocks.append({"type": "section", "text": mrkdwn(clip(escape(text), 1500))})
-    blocks.append({"type": "context", "elements": [mrkdwn(clip(" · ".join([figures, *where]), 3000))]})
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(clip_mrkdwn(f"{head}\n{figures}", 3000))}]
+    gist = _gist(postmortem)
+    if gist:
+        blocks.append({"type": "section", "text": mrkdwn(clip_mrkdwn(escape(gist), GIST_MAX))})
+    channel = f"<#{channel_id}>" if channel_id else ""
+    if link:
+        where = f"<{escape(link)}|Read the postmortem>" + (f" · discussed in {channel}" if channel else "")
+    else:
+        where = f"The postmortem is in {channel}" if channel else "The postmortem is stored with the incident"
+    services = f" · services: {escape(', '.join(facts.services))}" if facts.services else ""
+    blocks.append({"type": "context", "elements": [mrkdwn(clip_mrkdwn(where + services, 3000))]})
     return blocks
 
 
+def _gist(postmortem: Postmortem) -> str:
+    """The summary's first paragraph, without its citations (they mean nothing outside the document)."""
+    summary = postmortem.document.section("summary")
+    if summary is None:
+        return ""
+    first = summary.body.strip().split("\n\n")[0]
+    return " ".join(_CITATIONS.sub("", first).split())
+
+
 def published_text(postmortem: Postmortem, *, closed: bool, announced: str | None) -> str:
+    """`announced`: the id of the channel the announcement was posted in, None when it was not."""
     parts = [f"Postmortem v{postmortem.version} of {postmortem.reference} is published"]
     if closed:
         parts.append("the incident is closed")
     if announced:
-        parts.append(f"announced in <#{announced}>")
+        parts.append(f"announced in {channel_mention(announced)}")
     return ", ".join(parts) + "."
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.format import button, clip, escape, mrkdwn
+from bot.blocks.format import button, clip_mrkdwn, escape, message_mrkdwn, mrkdwn
 from incidents.reading import Timeline
 from incidents.timeline import Source, TimelineEntry
+from incidents.timeline_export import entry_permalink, file_label
 
 EXPORT_ACTIONS = {"timeline_export_md": "md", "timeline_export_json": "json", "timeline_export_csv": "csv"}
 LATEST = 15
+LINE_MAX = 500
+FILES_SHOWN = 5  # a message may carry many files; a line must stay well under a section's 3,000 characters
 SECTION_MAX = 2900  # under Slack's 3000 characters per section, leaving room for the cut marker
 
 
@@ -18,13 +21,26 @@ def _when(entry: TimelineEntry) -> str:
     return f"<!date^{stamp}^{{date_short}} {{time_secs}}|{entry.at:%Y-%m-%d %H:%M:%S} UTC>"
 
 
+def _file_link(file: dict[str, str]) -> str:
+    label = escape(file_label(file))
+    return f":paperclip: <{escape(file['permalink'])}|{label}>" if file.get("permalink") else f":paperclip: {label}"
+
+
 def entry_line(entry: TimelineEntry) -> str:
     who = f"<@{entry.actor}>" if entry.actor else escape(str(entry.data.get("bot_name") or "Firebreak"))
-    text = entry.text if entry.source is Source.SYSTEM else escape(entry.text)
     marks = ("★ " if entry.is_key_event else "") + ("↳ " if entry.thread_ts else "")
     suffix = " _(edited)_" if entry.edited else ""
     number = f"`#{entry.id}` " if entry.source is Source.MANUAL else ""
-    return clip(f"{marks}{_when(entry)} {number}{who}: {text}{suffix}".replace("\n", " "), 500)
+    link = entry_permalink(entry)
+    original = f" · <{escape(link)}|original message>" if link else ""
+    files = "".join(f" · {_file_link(f)}" for f in entry.files[:FILES_SHOWN])
+    if len(entry.files) > FILES_SHOWN:
+        files += f" · +{len(entry.files) - FILES_SHOWN} more file(s)"
+    head = f"{marks}{_when(entry)} {number}{who}: "
+    tail = f"{suffix}{original}{files}"
+    # What is cut is the message's text, never its links.
+    text = clip_mrkdwn(message_mrkdwn(entry.text).replace("\n", " "), max(LINE_MAX - len(head) - len(tail), 80))
+    return f"{head}{text}{tail}"
 
 
 def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:

@@ -65,10 +65,9 @@ async def postmortem_command(
         message = f"v{postmortem.version} of {postmortem.reference}'s postmortem is in review."
     elif verb == "publish":
         publication = await publish_postmortem(ctx, target)
-        problems = publication.problems + await announce_publication(ctx, client, publication)
-        message = blocks.published_text(
-            publication.postmortem, closed=publication.closed, announced=publication.announce_to
-        )
+        announce_problems, announced_in = await announce_publication(ctx, client, publication)
+        problems = publication.problems + announce_problems
+        message = blocks.published_text(publication.postmortem, closed=publication.closed, announced=announced_in)
     else:
         message = blocks.USAGE
     if problems:

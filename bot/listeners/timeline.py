@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,7 +15,12 @@ from bot.blocks.timeline import EXPORT_ACTIONS, render_timeline_blocks, timeline
 from bot.capture_events import chat_message
 from bot.command_parser import ParsedCommand
 from bot.errors import describe
-from bot.views.shortcut import CALLBACK_ID, read_shortcut_submission, render_add_to_timeline_modal
+from bot.views.shortcut import (
+    CALLBACK_ID,
+    payload_permalink,
+    read_shortcut_submission,
+    render_add_to_timeline_modal,
+)
 from incidents.backfill import backfill
 from incidents.changes import Target, authorize
 from incidents.context import Context
@@ -22,8 +28,8 @@ from incidents.errors import ChatError, InvalidInput
 from incidents.model import IncidentFilter
 from incidents.notes import add_note, edit_note, remove_note, retime_note
 from incidents.queries import list_incidents
-from incidents.reading import add_message_to_timeline, read_timeline
-from incidents.timeline_export import FORMATS, mentioned_users, render
+from incidents.reading import add_message_to_timeline, read_timeline, timeline_file
+from incidents.timeline_export import FORMATS
 
 NOTE_USAGE = (
     "`/incident note <text>` · `/incident note at 14:32 <text>` · `/incident note edit <#> <text>` · "
@@ -37,7 +43,7 @@ async def timeline_command(ctx: Context, parsed: ParsedCommand, target: Target, 
         incident = await authorize(ctx, target)
         report = await backfill(ctx, incident)
         await respond(
-            text=f"{incident.reference}: caught up, {report.messages} message(s) read back from the channel.",
+            text=f"{incident.reference}: caught up; {report.messages} message(s) missing from the timeline captured.",
             response_type="ephemeral",
             replace_original=False,
         )
@@ -64,15 +70,11 @@ async def export(ctx: Context, target: Target, fmt: str) -> None:
     incident = timeline.incident
     if incident.channel_id is None:
         raise InvalidInput({"channel": f"{incident.reference} has no channel to upload to."})
-    people = {e.actor for e in timeline.entries if e.actor}
-    for entry in timeline.entries:
-        people.update(mentioned_users(entry.text))
-    names = await ctx.chat.user_names(sorted(people))
     try:
         zone = ZoneInfo(await ctx.chat.user_timezone(target.actor))
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
-    content = render(fmt, incident, timeline.entries, names, zone)
+    content = await timeline_file(ctx, timeline, fmt, zone)
     await ctx.chat.upload(
         incident.channel_id,
         filename=f"{incident.reference}-timeline.{fmt}",
@@ -141,7 +143,7 @@ def register_timeline(app: AsyncApp, ctx: Context) -> None:
                     replace_original=False,
                 )
                 return
-            message = chat_message(body["channel"]["id"], body["message"])
+            message = replace(chat_message(body["channel"]["id"], body["message"]), permalink=payload_permalink(body))
             view = render_add_to_timeline_modal(incidents, message, preselect=await _incident_here(ctx, message))
             await client.views_open(trigger_id=body["trigger_id"], view=view)
         except Exception as exc:

@@ -16,6 +16,21 @@ CALLBACK_ID = "add_to_timeline"
 _TEXT_ROOM = 2400
 
 
+def payload_permalink(payload: dict[str, Any]) -> str | None:
+    """The message's permalink as Slack forms them, from the shortcut's payload (its workspace's domain).
+
+    chat.getPermalink is asked first; this is for where it refuses (a private channel the bot is not in)."""
+    domain = (payload.get("team") or {}).get("domain")
+    channel = (payload.get("channel") or {}).get("id")
+    message = payload.get("message") or {}
+    ts = str(message.get("ts") or payload.get("message_ts") or "")
+    if not domain or not channel or not ts:
+        return None
+    link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    thread = message.get("thread_ts")
+    return f"{link}?thread_ts={thread}&cid={channel}" if thread and thread != ts else link
+
+
 def render_add_to_timeline_modal(
     incidents: list[Incident], message: ChatMessage, *, preselect: str | None
 ) -> dict[str, Any]:
@@ -27,6 +42,7 @@ def render_add_to_timeline_modal(
             "u": message.user,
             "b": message.bot_id,
             "n": message.bot_name,
+            "p": message.permalink,
             "t": message.text[:_TEXT_ROOM],
         }
     )
@@ -50,5 +66,6 @@ def read_shortcut_submission(view: dict[str, Any]) -> tuple[str | None, ChatMess
         user=meta.get("u"),
         bot_id=meta.get("b"),
         bot_name=meta.get("n"),
+        permalink=meta.get("p") or None,
     )
     return selected_value(values, "incident"), message, text_value(values, "note")

@@ -103,9 +103,13 @@ def require_bot_member(ws: Workspace, channel: Channel) -> None:
         raise ApiError("not_in_channel")
 
 
-def paginate(items: Sequence[T], args: dict[str, Any], *, default_limit: int = 100) -> tuple[list[T], str]:
-    """Cursor pagination as Slack does it: an opaque cursor in, `next_cursor` ("" on the last page) out."""
-    limit = max(1, min(arg_int(args, "limit", default_limit) or default_limit, MAX_PAGE))
+def paginate(
+    items: Sequence[T], args: dict[str, Any], *, default_limit: int = 100, cap: int | None = None
+) -> tuple[list[T], str]:
+    """Cursor pagination as Slack does it: an opaque cursor in, `next_cursor` ("" on the last page) out.
+
+    `cap` is the most one page holds whatever `limit` asks (fewer items than asked, as Slack allows itself)."""
+    limit = max(1, min(arg_int(args, "limit", default_limit) or default_limit, cap or MAX_PAGE, MAX_PAGE))
     start = _decode_cursor(arg_str(args, "cursor"))
     page = list(items[start : start + limit])
     end = start + len(page)

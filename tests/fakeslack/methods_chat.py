@@ -116,6 +116,8 @@ def delete(ws: Workspace, req: Request) -> dict[str, Any]:
 
 def get_permalink(ws: Workspace, req: Request) -> dict[str, Any]:
     channel = channel_arg(ws, req.args)
+    if channel.is_private and ws.bot_user_id not in channel.members:
+        raise ApiError("channel_not_found")  # a private conversation the bot is not in does not exist for it
     message = message_arg(channel, arg_str(req.args, "message_ts"))
     link = permalink(channel.id, message.ts)
     if message.is_reply and message.thread_ts:

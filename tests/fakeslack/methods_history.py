@@ -47,7 +47,7 @@ def history(ws: Workspace, req: Request) -> dict[str, Any]:
     # Thread replies stay out of history, as in Slack; it lists parents and plain messages newest first.
     top_level = [m for m in channel.messages if not m.is_reply]
     top_level.sort(key=lambda m: parse_ts(m.ts), reverse=True)
-    page, next_cursor = paginate(_window(req, top_level), req.args)
+    page, next_cursor = paginate(_window(req, top_level), req.args, cap=ws.history_page_cap)
     threads = threads_of(channel)
     return {
         "ok": True,
@@ -67,7 +67,7 @@ def replies(ws: Workspace, req: Request) -> dict[str, Any]:
     threads = threads_of(channel)
     thread = sorted(threads.get(thread_ts, []), key=lambda m: parse_ts(m.ts))
     # The parent always leads, oldest reply next, as Slack returns a thread.
-    page, next_cursor = paginate([parent, *_window(req, thread)], req.args)
+    page, next_cursor = paginate([parent, *_window(req, thread)], req.args, cap=ws.history_page_cap)
     return {
         "ok": True,
         "messages": [message_json(ws, m, channel, threads) for m in page],

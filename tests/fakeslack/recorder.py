@@ -39,8 +39,10 @@ class CallRecorder:
 
     # -- failure injection -----------------------------------------------------------------------
     def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
-        """The next `times` calls to `method` answer {"ok": false, "error": error} (HTTP 200) untouched."""
-        status = 404 if method == "response_url" else 200
+        """The next `times` calls to `method` answer {"ok": false, "error": error} (HTTP 200) untouched.
+
+        `response_url` answers 404 and `upload_url` (the file server of the two-step upload) 500, as those do."""
+        status = {"response_url": 404, "upload_url": 500}.get(method, 200)
         self._injections.setdefault(method, deque()).extend([_Injected(error, status)] * times)
 
     def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:

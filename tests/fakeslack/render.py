@@ -83,6 +83,10 @@ def message_json(
         body["files"] = [file_json(ws, ws.files[file_id]) for file_id in message.files if file_id in ws.files]
         body["upload"] = False
     if channel is not None:
+        if message.is_reply and message.thread_ts:
+            parent = channel.find_message(message.thread_ts)
+            if parent is not None:
+                body["parent_user_id"] = parent.user
         if message.ts in channel.pins:
             body["pinned_to"] = [channel.id]
         if not message.is_reply:

@@ -253,9 +253,13 @@ class FakeSlack(CallRecorder):
     async def _upload(self, request: web.Request) -> web.Response:
         stored = self.workspace.files.get(request.match_info["file_id"])
         content = await request.read()
+        args: dict[str, Any] = {"file_id": request.match_info["file_id"], "length": len(content)}
+        injected = self._take_injection("upload_url")
+        if injected is not None:  # the file server failed: the bytes never arrived
+            await self._record(Call("upload_url", args, False, injected.error, injected.status))
+            return web.Response(text=injected.error, status=injected.status)
         if stored is not None:
             stored.content = content
         status = 200 if stored is not None else 404
-        args: dict[str, Any] = {"file_id": request.match_info["file_id"], "length": len(content)}
         await self._record(Call("upload_url", args, stored is not None, None if stored else "file_not_found", status))
         return web.Response(text=f"OK - {len(content)}" if stored else "file_not_found", status=status)

@@ -126,6 +126,9 @@ class Workspace:
     server_root: str = ""  # "http://127.0.0.1:<port>/" once the server listens
     socket_mode_url: str | None = None
     canvases_enabled: bool = True
+    # The most messages one conversations.history / .replies page holds, whatever `limit` asks: Slack caps some
+    # apps at 15, and a small cap lets a test push a reader through many pages.
+    history_page_cap: int | None = None
     users: dict[str, User] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)

@@ -1,0 +1,112 @@
+"""The text of captured messages as the chat platform writes it: markup tokens, and three escaped characters.
+
+Slack writes a mention as `<@U123|name>`, a channel as `<#C123|name>`, a link as `<https://…|label>`, a broadcast
+as `<!here>`, a user group as `<!subteam^S123|@team>` and a date as `<!date^…|fallback>`, and escapes `&`, `<`
+and `>` in everything else as `&amp;`, `&lt;` and `&gt;`. Read in the right order, once: tokens first, then the
+entities of the text between them, so that a user who typed a literal `<@U123>` (which arrives as
+`&lt;@U123&gt;`) gets that text back, never a mention. Text that was never escaped (a raw "5xx > 5%" from an
+integration) comes through unchanged: a `<…>` that is no token is text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PieceKind(StrEnum):
+    TEXT = "text"  # plain text, entities decoded
+    USER = "user"  # value: the user id
+    CHANNEL = "channel"  # value: the channel id
+    LINK = "link"  # value: the URL
+    SPECIAL = "special"  # a broadcast (@here), a user group or a date: shown as its label, never re-sent
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: PieceKind
+    value: str
+    label: str = ""  # what the token says to show, "" when it says nothing
+
+
+_TOKEN = re.compile(
+    r"<(?:"
+    r"@(?P<user>[UW][A-Z0-9]+)"
+    r"|#(?P<channel>[CG][A-Z0-9]+)"
+    r"|!(?P<special>[a-z]+(?:\^[^|>]*)?)"
+    r"|(?P<link>(?:https?|mailto|ftp|tel):[^|>\s]+)"
+    r")(?:\|(?P<label>[^>]*))?>"
+)
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+_BROADCASTS = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
+
+
+def decode_entities(text: str) -> str:
+    """`&amp;`, `&lt;` and `&gt;` to their characters, in one pass (so `&amp;lt;` becomes `&lt;`, not `<`)."""
+    return _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
+
+
+def pieces(text: str) -> list[Piece]:
+    """The message split into text and tokens, each decoded once."""
+    found: list[Piece] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > position:
+            found.append(Piece(PieceKind.TEXT, decode_entities(text[position : match.start()])))
+        label = decode_entities(match.group("label") or "")
+        if match.group("user"):
+            found.append(Piece(PieceKind.USER, match.group("user"), label))
+        elif match.group("channel"):
+            found.append(Piece(PieceKind.CHANNEL, match.group("channel"), label))
+        elif match.group("link"):
+            found.append(Piece(PieceKind.LINK, decode_entities(match.group("link")), label))
+        else:
+            found.append(Piece(PieceKind.SPECIAL, match.group("special"), label))
+        position = match.end()
+    if position < len(text):
+        found.append(Piece(PieceKind.TEXT, decode_entities(text[position:])))
+    return found
+
+
+def special_text(piece: Piece) -> str:
+    """A broadcast, user group or date as words (its label, else what it is), never as a live token."""
+    if piece.label:
+        return piece.label
+    name, _, rest = piece.value.partition("^")
+    if name in _BROADCASTS:
+        return _BROADCASTS[name]
+    if name == "subteam":
+        return "@" + rest
+    return rest.partition("^")[0] if rest else "@" + name
+
+
+def readable(text: str, names: Mapping[str, str]) -> str:
+    """Plain text for people and files: mentions as @names, channels as #names, links as `label (url)`."""
+    out: list[str] = []
+    for piece in pieces(text):
+        if piece.kind is PieceKind.TEXT:
+            out.append(piece.value)
+        elif piece.kind is PieceKind.USER:
+            out.append("@" + (names.get(piece.value) or piece.label or piece.value))
+        elif piece.kind is PieceKind.CHANNEL:
+            out.append("#" + (piece.label or piece.value))
+        elif piece.kind is PieceKind.LINK:
+            out.append(_link_text(piece))
+        else:
+            out.append(special_text(piece))
+    return "".join(out)
+
+
+def _link_text(piece: Piece) -> str:
+    url = piece.value.removeprefix("mailto:")
+    if not piece.label or piece.label in (piece.value, url):
+        return url
+    return f"{piece.label} ({piece.value})"
+
+
+def mentioned_users(text: str) -> list[str]:
+    """The users a message mentions (its real mentions, not text that only looks like one)."""
+    return [p.value for p in pieces(text) if p.kind is PieceKind.USER]
