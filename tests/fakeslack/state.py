@@ -125,6 +125,7 @@ class Workspace:
     app_id: str = "A0TEST"
     server_root: str = ""  # "http://127.0.0.1:<port>/" once the server listens
     socket_mode_url: str | None = None
+    app_token: str | None = None  # when set, apps.connections.open refuses any other xapp- token (invalid_auth)
     canvases_enabled: bool = True
     users: dict[str, User] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
