@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
+import os
 import signal
 
 from aiohttp import web
 
 from firebreak.runtime import Runtime, policy_path, runtime
-from firebreak.settings import Settings
+from firebreak.settings import Settings, SettingsError
 from firebreak.socket_mode import SocketMode
 from incidents.backfill import backfill_open_incidents
 
@@ -35,7 +37,11 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     async with runtime(settings) as rt:
         runner = web.AppRunner(rt.web_app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, host="0.0.0.0", port=settings.port).start()
+        try:
+            await web.TCPSite(runner, host="0.0.0.0", port=settings.port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise SettingsError(_cannot_listen(settings.port, exc)) from None
         # Everything built so far lives as long as the process: keep it out of the garbage collector's way, so
         # full collections under load walk only what requests create (measured: ~120 ms → ~30 ms pauses).
         gc.collect()
@@ -83,6 +89,13 @@ async def _until_stopped(stop: asyncio.Event, socket_mode: SocketMode | None) ->
         await stopping
     finally:
         stopping.cancel()
+
+
+def _cannot_listen(port: int, exc: OSError) -> str:
+    reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        return f"PORT {port} is already in use ({reason}): set PORT to a free port."
+    return f"PORT {port} cannot be listened on ({reason}): set PORT to a free port above 1023."
 
 
 def _log_started(rt: Runtime) -> None:
