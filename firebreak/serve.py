@@ -65,6 +65,7 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
             try:
                 async with asyncio.timeout(SHUTDOWN_GRACE_SECONDS):
                     await rt.lazy.drain()
+                log.info("Drained: every lazy task finished; stopping")
             except TimeoutError:
                 log.warning("Gave up waiting for %d lazy task(s)", rt.lazy.pending)
 

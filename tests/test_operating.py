@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import pytest
+from sqlalchemy.engine import make_url
 
 from tests.harness import SIGNING_SECRET
-from tests.process_support import FirebreakProcess, environment, free_port
+from tests.process_support import WAIT, FirebreakProcess, environment, free_port
 
 
 def http_env(tmp_path: Path, port: int, **more: str) -> dict[str, str]:
-    return environment(
-        SLACK_BOT_TOKEN="xoxb-test-token",
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/",  # Slack unreachable: start-up goes on without it
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'fb.db'}",
-        PORT=str(port),
-        **more,
-    )
+    settings = {
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",  # Slack unreachable: start-up goes on without it
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fb.db'}",
+        "PORT": str(port),
+    }
+    return environment(**{**settings, **more})
 
 
 async def test_a_busy_port_is_reported_as_a_port_problem(tmp_path: Path) -> None:
@@ -36,3 +45,58 @@ async def test_a_busy_port_is_reported_as_a_port_problem(tmp_path: Path) -> None
         firebreak.lines
     ), firebreak.output
     assert "DATABASE_URL" not in firebreak.output and "Traceback" not in firebreak.output
+
+
+async def _wait_for_the_scheduler_lock(database_url: str, firebreak: FirebreakProcess) -> None:
+    """Until the bot holds its leader lock (a PostgreSQL advisory lock in its database)."""
+    async with asyncio.timeout(WAIT):
+        while True:
+            assert firebreak.proc.returncode is None, firebreak.output
+            async with _connected(database_url) as conn:
+                held = await conn.fetchval(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+                    " WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"
+                )
+            if held:
+                return
+            await asyncio.sleep(0.05)  # polling another process's progress: there is no event to wait on
+
+
+@asynccontextmanager
+async def _connected(database_url: str) -> AsyncIterator[Any]:
+    url = make_url(database_url)
+    conn = await asyncpg.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password, database=url.database
+    )
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.mark.postgres
+async def test_after_postgresql_drops_the_bots_connections_sigterm_still_drains_and_exits_0(
+    fresh_postgres_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = http_env(tmp_path, port, DATABASE_URL=fresh_postgres_url)
+    firebreak = await FirebreakProcess.start("run", env=env, cwd=tmp_path)
+    try:
+        await firebreak.wait_healthy(port)
+        await _wait_for_the_scheduler_lock(fresh_postgres_url, firebreak)
+        # What a PostgreSQL restart does to the bot: every connection it holds is gone, the lock's among them.
+        async with _connected(fresh_postgres_url) as conn:
+            ended = await conn.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        assert ended >= 1
+        firebreak.proc.send_signal(signal.SIGTERM)
+        code = await firebreak.exit_code()
+    finally:
+        await firebreak.kill()
+
+    assert code == 0, firebreak.output
+    assert "Traceback" not in firebreak.output and "DATABASE_URL" not in firebreak.output
+    assert any("Drained" in line for line in firebreak.lines), firebreak.output
+    assert not [line for line in firebreak.lines if " ERROR " in line], firebreak.output

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from scheduling.leader import AdvisoryLeadership, FileLeadership, leadership_for
@@ -63,3 +65,28 @@ async def test_postgres_advisory_lock_elects_one_leader(fresh_postgres_url: str)
         await second.release()
         for engine in engines:
             await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_leader_whose_connection_died_lets_go_quietly_and_can_lead_again(
+    fresh_postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = create_async_engine(fresh_postgres_url, pool_pre_ping=True)
+    leader = AdvisoryLeadership(engine)
+    try:
+        assert await leader.try_acquire()
+        async with engine.connect() as conn:  # what a PostgreSQL restart does to the lock's connection
+            await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        with caplog.at_level(logging.DEBUG, logger="scheduling.leader"):
+            await leader.release()  # nothing to unlock: the lock went with the connection
+        assert await leader.try_acquire()
+    finally:
+        await leader.release()
+        await engine.dispose()
+
+    assert [r.levelname for r in caplog.records if r.name.startswith(("scheduling", "sqlalchemy"))] == ["INFO"]
