@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import signal
 import socket
 from collections.abc import AsyncIterator
@@ -14,6 +16,10 @@ import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy.engine import make_url
 
+from firebreak.runtime import runtime
+from incidents.policy import Policy
+from tests.conftest import make_settings
+from tests.fakeslack import FakeSlack
 from tests.harness import SIGNING_SECRET
 from tests.process_support import WAIT, FirebreakProcess, environment, free_port
 
@@ -100,3 +106,21 @@ async def test_after_postgresql_drops_the_bots_connections_sigterm_still_drains_
     assert "Traceback" not in firebreak.output and "DATABASE_URL" not in firebreak.output
     assert any("Drained" in line for line in firebreak.lines), firebreak.output
     assert not [line for line in firebreak.lines if " ERROR " in line], firebreak.output
+
+
+async def test_a_start_with_slack_tokens_in_the_environment_leaves_bolt_quiet_and_as_configured(
+    slack: FakeSlack, database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+    # Bolt would also turn on its OAuth flow (a multi-workspace install) from these two.
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1234.5678")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "not-ours")
+
+    with caplog.at_level(logging.INFO):
+        async with runtime(make_settings(slack, database_url), policy=Policy()) as rt:
+            oauth_flow = rt.bolt.oauth_flow
+
+    said = [r.getMessage() for r in caplog.records if r.name.startswith(("firebreak.bolt", "slack_bolt"))]
+    assert not [line for line in said if "token" in line or "OAuth" in line], said
+    assert oauth_flow is None
+    assert os.environ["SLACK_BOT_TOKEN"] == "xoxb-test-token"  # the environment is left as it was
