@@ -124,3 +124,23 @@ async def test_a_start_with_slack_tokens_in_the_environment_leaves_bolt_quiet_an
     assert not [line for line in said if "token" in line or "OAuth" in line], said
     assert oauth_flow is None
     assert os.environ["SLACK_BOT_TOKEN"] == "xoxb-test-token"  # the environment is left as it was
+
+
+@pytest.mark.parametrize(
+    ("policy_yaml", "expected"),
+    [
+        ("channels:\n  prefix: inc: oops\n", "firebreak.yml:2:14: not valid YAML: mapping values are not allowed here"),
+        ("escalaton:\n  levels: []\n", "firebreak.yml: escalaton: unknown key; did you mean 'escalation'?"),
+    ],
+    ids=["syntax", "unknown key"],
+)
+async def test_run_refuses_a_bad_policy_file_with_one_line(tmp_path: Path, policy_yaml: str, expected: str) -> None:
+    (tmp_path / "firebreak.yml").write_text(policy_yaml, encoding="utf-8")  # ./firebreak.yml is read by default
+    firebreak = await FirebreakProcess.start("run", env=http_env(tmp_path, free_port()), cwd=tmp_path)
+    try:
+        code = await firebreak.exit_code()
+    finally:
+        await firebreak.kill()
+
+    assert code == 2
+    assert firebreak.lines == [f"firebreak: {expected}"]
