@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
@@ -333,3 +335,17 @@ def test_an_unknown_key_is_named_with_the_nearest_known_one(
     assert err.startswith(f"firebreak: {path}: {expected}"), err
     if "respons_target" in expected:
         assert err.rstrip().endswith("did you mean 'response_target'?")
+
+
+# -- firebreak --version ---------------------------------------------------------------------------
+def test_version_prints_the_installed_packages_version(tmp_path: Path) -> None:
+    command = Path(sys.executable).with_name("firebreak")
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    done = subprocess.run(
+        [str(command), "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"firebreak {project['version']}\n"
+    assert done.stdout == f"firebreak {importlib.metadata.version('firebreak')}\n"
