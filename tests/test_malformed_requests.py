@@ -182,10 +182,11 @@ async def test_a_retried_event_with_the_retry_headers_is_still_accepted(bot: Bot
     assert (first.status, again.status) == (200, 200)
 
 
-async def test_a_timestamp_that_is_not_a_number_is_a_401_not_a_crash(bot: BotClient) -> None:
+@pytest.mark.parametrize("timestamp", ["soon", "9" * 5000, "-1", "１２３"])
+async def test_a_timestamp_that_is_not_a_time_is_a_401_not_a_crash(bot: BotClient, timestamp: str) -> None:
     body = command(text="help")
 
-    reply = await bot.post(body, content_type=FORM, headers={"X-Slack-Request-Timestamp": "soon"})
+    reply = await bot.post(body, content_type=FORM, headers={"X-Slack-Request-Timestamp": timestamp})
 
     assert reply.status == 401
 
