@@ -10,7 +10,8 @@ from collections import Counter
 import pytest
 
 from tests.harness import BotClient, Reply, stored_rows
-from tests.request_fuzz import TRIGGER, WireRequest, fuzzed_requests, real_shapes
+from tests.request_fuzz import WireRequest, fuzzed_requests
+from tests.request_shapes import TRIGGER, real_shapes
 
 SEED = 20261204
 REQUESTS = 3_000
