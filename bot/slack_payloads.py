@@ -117,7 +117,7 @@ class _Action(_ElementState):
 
 
 class _State(SlackShape):
-    values: dict[str, dict[str, _ElementState]]
+    values: dict[str, dict[str, _ElementState]] = Field(default_factory=dict)  # none without input blocks
 
 
 class _SubmittedView(SlackShape):
