@@ -3,7 +3,7 @@
 Only what is read is declared (Slack adds fields all the time; the rest is ignored), and what is declared is
 checked strictly (a number is not a string, null is not an object), so a listener that indexes
 `body["user"]["id"]` or turns a ts into a time can trust it. Shapes follow java-slack-sdk's app-backend and
-events samples (/work/shared/reference/slack/java-slack-sdk) and Bolt's own readers (slack_bolt/request).
+events samples (some are copied in tests/data/slack-samples) and Bolt's own readers (slack_bolt/request).
 """
 
 from __future__ import annotations

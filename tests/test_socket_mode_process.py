@@ -33,7 +33,7 @@ async def test_socket_mode_stops_on_a_signal_while_slack_is_unreachable(tmp_path
         await firebreak.wait_healthy(port)
         await firebreak.wait_for_line(retrying)
         firebreak.proc.send_signal(sig)
-        code = await firebreak.exit_code(within=5)
+        code = await firebreak.exit_code(within=8)
     finally:
         await firebreak.kill()
 
