@@ -61,7 +61,7 @@ class AdvisoryLeadership:
             try:
                 await self._conn.execute(text("SELECT 1"))
                 return True
-            except (DBAPIError, OSError) as exc:  # the connection died: so did the lock
+            except Exception as exc:  # the connection died: so did the lock
                 log.warning("Lost the scheduler lock's connection (%s)", _first_line(exc))
                 await _discard(self._conn)
                 self._conn = None
@@ -83,6 +83,9 @@ class AdvisoryLeadership:
         except (DBAPIError, OSError) as exc:
             log.info("The scheduler lock's connection was already closed (%s): no lock to release", _first_line(exc))
             await _discard(conn)
+        except Exception as exc:  # shutting down all the same: PostgreSQL drops the lock with the connection
+            log.warning("Could not release the scheduler lock (%s); dropping its connection", _first_line(exc))
+            await _discard(conn)
         else:
             await conn.close()
 
@@ -91,12 +94,13 @@ async def _discard(conn: AsyncConnection) -> None:
     """Drop a dead connection from the pool without the rollback that closing it would try (and log as an error)."""
     try:
         await conn.invalidate()
-    except (DBAPIError, OSError) as exc:
+    except Exception as exc:  # it is dead already: nothing more to do
         log.debug("Discarding a dead connection: %s", _first_line(exc))
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    lines = str(getattr(exc, "orig", None) or exc).splitlines()
+    return lines[0] if lines and lines[0] else exc.__class__.__name__
 
 
 def leadership_for(url: str, engine: AsyncEngine) -> Leadership:
