@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,6 +23,22 @@ from incidents.capture import CaptureService
 from incidents.context import Context
 from incidents.followup import Planner
 
+# What AsyncApp reads from the environment while it is built, whatever it is given: SLACK_BOT_TOKEN (then warns,
+# at every start, that it will be unused, since it is given a client), SLACK_CLIENT_ID with SLACK_CLIENT_SECRET
+# (which turn on its OAuth flow, and with it ignore the bot token: a multi-workspace install Firebreak is not),
+# and SLACK_VERIFICATION_TOKEN. Firebreak's settings are its only configuration.
+BOLT_READS_FROM_ENVIRONMENT = ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_VERIFICATION_TOKEN")
+
+
+@contextmanager
+def _out_of_bolts_sight() -> Iterator[None]:
+    """The environment without what Bolt would read, while Bolt is built (no await: nothing else runs meanwhile)."""
+    hidden = {name: os.environ.pop(name) for name in BOLT_READS_FROM_ENVIRONMENT if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)
+
 
 def build_bolt_app(
     ctx: Context,
@@ -31,14 +50,15 @@ def build_bolt_app(
     planner: Planner,
 ) -> tuple[AsyncApp, TrackedLazyListenerRunner]:
     """The Bolt app on `client`, acking before any slow work (process_before_response) with tracked lazies."""
-    app = AsyncApp(
-        client=client,
-        signing_secret=signing_secret or "socket-mode-only",
-        # Without a signing secret only Socket Mode requests arrive, and those are not signed.
-        request_verification_enabled=signing_secret is not None,
-        process_before_response=True,
-        logger=logging.getLogger("firebreak.bolt"),
-    )
+    with _out_of_bolts_sight():
+        app = AsyncApp(
+            client=client,
+            signing_secret=signing_secret or "socket-mode-only",
+            # Without a signing secret only Socket Mode requests arrive, and those are not signed.
+            request_verification_enabled=signing_secret is not None,
+            process_before_response=True,
+            logger=logging.getLogger("firebreak.bolt"),
+        )
     runner = TrackedLazyListenerRunner(logging.getLogger("firebreak.lazy"))
     # Bolt offers no constructor argument for this; see bot/lazy.py for why the default runner won't do.
     app._async_listener_runner.lazy_listener_runner = runner

@@ -1,18 +1,16 @@
-"""The lean path for captured events: verified, parsed and stored without going through Bolt.
+"""The lean path for captured events: stored without going through Bolt.
 
 Messages are most of the traffic an incident channel produces. Bolt's middleware chain costs more than the
-whole capture, so these events are recognised from the raw body, their signature verified, and they are
-acknowledged once their batch is committed. Everything else goes on to Bolt.
+whole capture, so these events, once the edge (bot/slack_edge.py) has verified and checked them, are stored
+here and acknowledged once their batch is committed. Everything else goes on to Bolt.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from aiohttp import web
-from slack_sdk.signature import SignatureVerifier
 
 from bot.capture_events import CAPTURE_EVENTS, BotIdentity, captures_from_event
 from incidents.capture import CaptureService
@@ -22,34 +20,17 @@ log = logging.getLogger(__name__)
 
 
 class CaptureRoute:
-    def __init__(self, service: CaptureService, policy: Policy, signing_secret: str, me: BotIdentity) -> None:
+    def __init__(self, service: CaptureService, policy: Policy, me: BotIdentity) -> None:
         self.service = service
         self.policy = policy
-        self.verifier = SignatureVerifier(signing_secret)
         self.me = me
 
-    def claims(self, body: bytes) -> dict[str, Any] | None:
-        """The parsed envelope when it is a capture event; None leaves the request to Bolt."""
-        # A cheap look before parsing: slash commands and interactivity are form-encoded, not JSON.
-        if not body.startswith(b"{") or b'"event_callback"' not in body:
-            return None
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            return None
-        event = envelope.get("event") if isinstance(envelope, dict) else None
-        if not isinstance(event, dict) or event.get("type") not in CAPTURE_EVENTS:
-            return None
-        claimed: dict[str, Any] = envelope
-        return claimed
+    def claims(self, body: dict[str, Any]) -> bool:
+        """Whether this (verified, well-formed) request is a capture event; the rest is left to Bolt."""
+        event = body.get("event")
+        return body.get("type") == "event_callback" and isinstance(event, dict) and event["type"] in CAPTURE_EVENTS
 
-    async def handle(self, request: web.Request, body: bytes, envelope: dict[str, Any]) -> web.Response:
-        if not self.verifier.is_valid(
-            body=body,
-            timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
-            signature=request.headers.get("X-Slack-Signature", ""),
-        ):
-            return web.Response(status=401)
+    async def handle(self, envelope: dict[str, Any]) -> web.Response:
         captures = captures_from_event(
             envelope["event"],
             event_id=envelope.get("event_id"),

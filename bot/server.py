@@ -5,29 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
 
-from bot.capture_route import CaptureRoute
+from bot.slack_edge import SlackEdge
 
 HealthCheck = Callable[[], Awaitable[bool]]
 
 
-def build_web_app(bolt: AsyncApp | None, health: HealthCheck, capture: CaptureRoute | None = None) -> web.Application:
-    """`bolt` is None in Socket-Mode-only deployments (no signing secret): then only /healthz is served.
-
-    `capture`, when given, takes the events it recognises before Bolt sees them (see bot/capture_route.py).
-    """
-
-    async def slack_events(request: web.Request) -> web.Response:
-        assert bolt is not None
-        if capture is not None:
-            body = await request.read()
-            envelope = capture.claims(body)
-            if envelope is not None:
-                return await capture.handle(request, body, envelope)
-        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+def build_web_app(slack: SlackEdge | None, health: HealthCheck) -> web.Application:
+    """`slack` is None in Socket-Mode-only deployments (no signing secret): then only /healthz is served."""
 
     async def healthz(_request: web.Request) -> web.Response:
         if await health():
@@ -36,6 +21,6 @@ def build_web_app(bolt: AsyncApp | None, health: HealthCheck, capture: CaptureRo
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)
-    if bolt is not None:
-        app.router.add_post("/slack/events", slack_events)
+    if slack is not None:
+        app.router.add_post("/slack/events", slack.handle)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import json
 import logging
 import sys
@@ -109,8 +110,16 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.firebreak_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _installed_version() -> str:
+    try:
+        return importlib.metadata.version("firebreak")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="firebreak", description="Slack-first incident management.")
+    parser.add_argument("--version", action="version", version=f"firebreak {_installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (HTTP on PORT, plus Socket Mode with SLACK_APP_TOKEN)").set_defaults(
         handler=_run

@@ -20,6 +20,7 @@ from bot.capture_route import CaptureRoute
 from bot.lazy import TrackedLazyListenerRunner
 from bot.server import build_web_app
 from bot.slack_client import web_client
+from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
@@ -131,8 +132,8 @@ async def runtime(
         planner.on_due = scheduler.wake_at
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
-        route = CaptureRoute(capture, policy, secret, me) if secret else None
-        web_app = build_web_app(bolt if secret else None, database.ping, route)
+        edge = SlackEdge(bolt, secret, CaptureRoute(capture, policy, me)) if secret else None
+        web_app = build_web_app(edge, database.ping)
         yield Runtime(settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler)
     finally:
         await writer.stop()

@@ -21,6 +21,7 @@ from incidents.followup_policy import (
     SchedulerPolicy,
     WorkingHours,
 )
+from incidents.policy_problems import validation_problems, yaml_problem
 from incidents.postmortem_policy import PostmortemPolicy
 
 # The lifecycle milestones a status can mark, in the order an incident passes them.
@@ -239,7 +240,7 @@ def load_policy(path: Path | None) -> Policy:
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read the policy file ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
+        raise PolicyError(yaml_problem(path, exc)) from exc
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -247,8 +248,4 @@ def load_policy(path: Path | None) -> Policy:
     try:
         return Policy.model_validate(raw)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            key = ".".join(str(part) for part in err["loc"]) or "(top level)"
-            problems.append(f"{path}: {key}: {err['msg']}")
-        raise PolicyError("\n".join(problems)) from exc
+        raise PolicyError("\n".join(validation_problems(path, exc, Policy))) from exc

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,9 @@ class AdvisoryLeadership:
             try:
                 await self._conn.execute(text("SELECT 1"))
                 return True
-            except Exception:  # the connection died: so did the lock
-                log.warning("Lost the scheduler lock's connection")
+            except Exception as exc:  # the connection died: so did the lock
+                log.warning("Lost the scheduler lock's connection (%s)", _first_line(exc))
+                await _discard(self._conn)
                 self._conn = None
         conn = await self.engine.connect()
         got = bool(await conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}))
@@ -72,12 +74,33 @@ class AdvisoryLeadership:
         return True
 
     async def release(self) -> None:
-        if self._conn is not None:
-            try:
-                await self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
-            finally:
-                await self._conn.close()
-                self._conn = None
+        """Unlock, or, when the connection is already gone (PostgreSQL restarted), let it go: the lock went with it."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+        except (DBAPIError, OSError) as exc:
+            log.info("The scheduler lock's connection was already closed (%s): no lock to release", _first_line(exc))
+            await _discard(conn)
+        except Exception as exc:  # shutting down all the same: PostgreSQL drops the lock with the connection
+            log.warning("Could not release the scheduler lock (%s); dropping its connection", _first_line(exc))
+            await _discard(conn)
+        else:
+            await conn.close()
+
+
+async def _discard(conn: AsyncConnection) -> None:
+    """Drop a dead connection from the pool without the rollback that closing it would try (and log as an error)."""
+    try:
+        await conn.invalidate()
+    except Exception as exc:  # it is dead already: nothing more to do
+        log.debug("Discarding a dead connection: %s", _first_line(exc))
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).splitlines()
+    return lines[0] if lines and lines[0] else exc.__class__.__name__
 
 
 def leadership_for(url: str, engine: AsyncEngine) -> Leadership:

@@ -97,6 +97,13 @@ async def test_socket_mode_needs_an_app_token(slack: FakeSlack, client: AsyncWeb
     assert response["url"] == "ws://127.0.0.1:1/socket"
 
 
+async def test_an_app_token_other_than_the_apps_is_refused(slack: FakeSlack, client: AsyncWebClient) -> None:
+    slack.socket_mode_url = "ws://127.0.0.1:1/socket"
+    slack.app_token = "xapp-1-the-real-one"
+    assert await error_of(client.apps_connections_open(app_token="xapp-1-revoked")) == "invalid_auth"
+    assert (await client.apps_connections_open(app_token="xapp-1-the-real-one"))["ok"]
+
+
 # -- channels --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("name", "error"),

@@ -73,5 +73,6 @@ async def test_firebreak_run_serves_declares_and_stops_cleanly(slack: FakeSlack,
     log = output.decode()
     assert proc.returncode == 0, log
     assert "Firebreak listening on port" in log and "Traceback" not in log
+    assert "will be unused" not in log  # Bolt no longer sees SLACK_BOT_TOKEN in the environment
     assert "xoxb-test-token" not in log and SIGNING_SECRET not in log
     assert slack.channel_by_name("inc-2026-0001-process-test") is not None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import subprocess
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from scheduling.leader import AdvisoryLeadership, FileLeadership, leadership_for
@@ -63,3 +67,58 @@ async def test_postgres_advisory_lock_elects_one_leader(fresh_postgres_url: str)
         await second.release()
         for engine in engines:
             await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_leader_whose_connection_died_lets_go_quietly_and_can_lead_again(
+    fresh_postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = create_async_engine(fresh_postgres_url, pool_pre_ping=True)
+    leader = AdvisoryLeadership(engine)
+    try:
+        assert await leader.try_acquire()
+        async with engine.connect() as conn:  # what a PostgreSQL restart does to the lock's connection
+            await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        with caplog.at_level(logging.DEBUG, logger="scheduling.leader"):
+            await leader.release()  # nothing to unlock: the lock went with the connection
+        assert await leader.try_acquire()
+    finally:
+        await leader.release()
+        await engine.dispose()
+
+    assert [r.levelname for r in caplog.records if r.name.startswith(("scheduling", "sqlalchemy"))] == ["INFO"]
+
+
+@pytest.mark.parametrize("where", ["absolute", "relative"])
+async def test_the_sqlite_lock_sits_beside_the_database_not_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    cwd, elsewhere = tmp_path / "cwd", tmp_path / "cwd" / "data" if where == "relative" else tmp_path / "data"
+    cwd.mkdir()
+    elsewhere.mkdir(exist_ok=True)
+    monkeypatch.chdir(cwd)
+    path = "data/fb.db" if where == "relative" else str(elsewhere / "fb.db")
+    url = f"sqlite+aiosqlite:///{path}"
+    engine = create_async_engine(url)
+    leader = leadership_for(url, engine)
+    try:
+        assert await leader.try_acquire()
+        assert (elsewhere / "fb.db.scheduler.lock").is_file()
+        assert not list(cwd.glob("*.lock"))
+    finally:
+        await leader.release()
+        await engine.dispose()
+
+
+def test_git_ignores_the_lock_files_beside_databases() -> None:
+    repository = Path(__file__).resolve().parents[1]
+    for lock in ("firebreak.db.scheduler.lock", "data/other.db.scheduler.lock"):
+        checked = subprocess.run(
+            ["git", "check-ignore", "--no-index", "--quiet", lock], cwd=repository, check=False, timeout=30
+        )
+        assert checked.returncode == 0, f"{lock} is not ignored by .gitignore"

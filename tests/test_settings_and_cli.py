@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
@@ -182,7 +184,7 @@ def test_check_config_names_the_file_it_cannot_use(
 
     assert code == 2
     assert out == ""
-    assert err.startswith(f"firebreak: {path}: ")
+    assert err.startswith(f"firebreak: {path}:")  # then the line and column, for a YAML syntax error
     assert expected in err
 
 
@@ -261,7 +263,7 @@ OPEN_RESOLVED = "{id: investigating, name: Investigating}, {id: resolved, name: 
         ),
         ("channels: {stakeholders: {SEV9: C123}}", "channels.stakeholders: unknown severity 'SEV9'"),
         (f"statuses: [{OPEN_RESOLVED}]\nreopen_status: resolved", "reopen_status 'resolved' must name an open status"),
-        ("severities: [{id: SEV1, name: A, colour: red}]", "severities.0.colour: Extra inputs are not permitted"),
+        ("severities: [{id: SEV1, name: A, colour: red}]", "severities.0.colour: unknown key"),
     ],
 )
 def test_an_incoherent_policy_is_explained(tmp_path: Path, policy_yaml: str, expected: str) -> None:
@@ -294,3 +296,56 @@ def test_unopenable_database_is_one_clear_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "DATABASE_URL is invalid" in done.stderr and "missing-dir does not exist" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- the policy file: syntax errors and unknown keys, one line each --------------------------------
+def test_a_yaml_syntax_error_is_one_line_with_the_file_line_and_column(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = workdir / "firebreak.yml"
+    path.write_text("channels:\n  announcement: C123\n  prefix: inc: oops\n", encoding="utf-8")
+
+    code, out, err = run_cli(capsys, "check-config", str(path))
+
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"firebreak: {path}:3:14: not valid YAML: mapping values are not allowed here"]
+
+
+@pytest.mark.parametrize(
+    ("policy_yaml", "expected"),
+    [
+        ("escalaton: {}\n", "escalaton: unknown key; did you mean 'escalation'?"),
+        ("severities: [{id: SEV1, name: A, respons_target: 5m}]\n", "severities.0.respons_target: unknown key; "),
+        ("escalation: {levels: [{after: 5m, notfy: [U1]}]}\n", "escalation.levels.0.notfy: unknown key; did you"),
+        ("channels: {anouncement: C1}\n", "channels.anouncement: unknown key; did you mean 'announcement'?"),
+        ("postmortem: {token_budgett: 100}\n", "postmortem.token_budgett: unknown key; did you mean 'token_budget'?"),
+        ("severities: [{id: SEV1, name: A, colour: red}]\n", "severities.0.colour: unknown key; known keys: id, "),
+    ],
+)
+def test_an_unknown_key_is_named_with_the_nearest_known_one(
+    workdir: Path, capsys: pytest.CaptureFixture[str], policy_yaml: str, expected: str
+) -> None:
+    path = workdir / "firebreak.yml"
+    path.write_text(policy_yaml, encoding="utf-8")
+
+    code, _, err = run_cli(capsys, "check-config", str(path))
+
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(f"firebreak: {path}: {expected}"), err
+    if "respons_target" in expected:
+        assert err.rstrip().endswith("did you mean 'response_target'?")
+
+
+# -- firebreak --version ---------------------------------------------------------------------------
+def test_version_prints_the_installed_packages_version(tmp_path: Path) -> None:
+    command = Path(sys.executable).with_name("firebreak")
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    done = subprocess.run(
+        [str(command), "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"firebreak {project['version']}\n"
+    assert done.stdout == f"firebreak {importlib.metadata.version('firebreak')}\n"

@@ -120,6 +120,14 @@ class FakeSlack(CallRecorder):
         self.workspace.socket_mode_url = url
 
     @property
+    def app_token(self) -> str | None:
+        return self.workspace.app_token
+
+    @app_token.setter
+    def app_token(self, token: str | None) -> None:
+        self.workspace.app_token = token
+
+    @property
     def canvases_enabled(self) -> bool:
         return self.workspace.canvases_enabled
 
@@ -194,6 +202,8 @@ class FakeSlack(CallRecorder):
         if token.startswith("xapp-") != wants_app_token:
             return "not_allowed_token_type"
         if not wants_app_token and token != self.workspace.bot_token:
+            return "invalid_auth"
+        if wants_app_token and self.workspace.app_token not in (None, token):
             return "invalid_auth"
         return None
 

@@ -125,6 +125,7 @@ class Workspace:
     app_id: str = "A0TEST"
     server_root: str = ""  # "http://127.0.0.1:<port>/" once the server listens
     socket_mode_url: str | None = None
+    app_token: str | None = None  # when set, apps.connections.open refuses any other xapp- token (invalid_auth)
     canvases_enabled: bool = True
     # The most messages one conversations.history / .replies page holds, whatever `limit` asks: Slack caps some
     # apps at 15, and a small cap lets a test push a reader through many pages.
