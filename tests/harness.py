@@ -13,8 +13,8 @@ from aiohttp import web
 
 from firebreak.runtime import Runtime
 from incidents.model import Incident
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack, View
+from slacksim import FakeSlack, View
+from slacksim import requests as req
 
 SIGNING_SECRET = "test-signing-secret"
 
