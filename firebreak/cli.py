@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from firebreak.logs import configure_logging
 from firebreak.runtime import policy_path
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
@@ -106,7 +106,7 @@ def _postmortem(args: argparse.Namespace) -> int:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.firebreak_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(level=settings.firebreak_log_level, log_format=settings.firebreak_log_format)
 
 
 def main(argv: list[str] | None = None) -> int:
