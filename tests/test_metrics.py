@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import aiohttp
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.request_metrics import request_labels
 from firebreak.metrics import build_metrics
+from firebreak.runtime import runtime
+from incidents.policy import Policy
 from postmortem.model import ModelFailed
 from postmortem.model_metrics import ModelMetrics
 from postmortem.openai_model import OpenAIChatModel
 from postmortem.schema import NarrativeDraft
+from slacksim import FakeSlack
+from slacksim import requests as req
+from tests.conftest import make_settings
 from tests.fakeopenai import Answer, FakeOpenAI
-from tests.harness import BotClient, FrozenClock
+from tests.harness import BotClient, FrozenClock, serve_app
 from tests.timeline_support import say
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -137,6 +143,30 @@ async def test_model_latency_and_tokens_come_from_the_server_answers() -> None:
     assert value(samples, "firebreak_model_request_duration_seconds_count", outcome="http_error") == 1
     assert value(samples, "firebreak_model_tokens_total", type="prompt") == 2  # the fake reports 1 and 1 per answer
     assert value(samples, "firebreak_model_tokens_total", type="completion") == 2
+
+
+async def test_the_runtime_wires_the_model_metrics_into_get_metrics(
+    slack: FakeSlack, policy: Policy, clock: FrozenClock, database_url: str
+) -> None:
+    async with FakeOpenAI() as fake:
+        settings = make_settings(slack, database_url, firebreak_llm_model="fake-model", openai_base_url=fake.base_url)
+        async with runtime(settings, policy=policy, clock=clock) as rt:
+            runner, url = await serve_app(rt.web_app)
+            async with aiohttp.ClientSession() as http:
+                bot = BotClient(rt, slack, url, http)
+                try:
+                    incident = await bot.declare(severity="SEV2")
+                    await say(bot, incident.channel_id or "", "UALICE", "rolled back the deploy")
+                    resolve = req.state_values(("summary", "summary", req.plain_text_input_value("Rolled back")))
+                    await bot.submit("resolve_incident", resolve, metadata=incident.reference)  # drafts (SEV2)
+                    samples = await scrape(bot)
+                finally:
+                    await rt.lazy.drain()
+                    await runner.cleanup()
+
+    assert fake.requests
+    assert value(samples, "firebreak_model_request_duration_seconds_count", outcome="ok") == len(fake.requests)
+    assert value(samples, "firebreak_model_tokens_total", type="completion") == len(fake.requests)
 
 
 def test_two_runtimes_in_one_process_have_registries_of_their_own() -> None:
