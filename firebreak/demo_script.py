@@ -16,6 +16,7 @@ from slacksim.demo_workspace import DemoWorkspace
 from slacksim.driver import AppDriver, AppReply
 
 ALICE, BOB, CAROL = "UALICE", "UBOB", "UCAROL"
+TRACK_ACTION, TRACK_FORM = "postmortem_track", "postmortem_track_item"  # the draft's Track button and its form
 TITLE = "Checkout API returning 500s"
 # The steps the transcript announces, in order (the smoke test checks each appears).
 STEPS = (
@@ -26,6 +27,7 @@ STEPS = (
     "31 minutes pass without a stakeholder update: the update reminder fires",
     "Alice posts a stakeholder update",
     "20 minutes later Alice resolves the incident: the postmortem is drafted",
+    "Carol tracks the action item the draft suggests",
     "Alice exports the timeline",
     "The pinned summary, as it reads now",
 )
@@ -103,12 +105,17 @@ async def play(demo: Demo) -> Incident:
     channel = incident.channel_id
 
     t.step(*next(steps))
-    demo.clock.advance(timedelta(minutes=2))
+    demo.clock.advance(timedelta(minutes=1))
+    for responder in (BOB, CAROL):
+        t.person(responder, channel, "[joins the channel]")
+        assert (await demo.app.join(channel, responder)).status == 200
+    demo.clock.advance(timedelta(minutes=1))
     first = await demo.say(BOB, channel, "Checkout is throwing 500s, mostly payment client timeouts")
     demo.clock.advance(timedelta(minutes=3))
     deploy = await demo.say(CAROL, channel, "Deploy 4812 of checkout went out just before. Rolling it back now.")
     demo.clock.advance(timedelta(minutes=1))
     await demo.say(ALICE, channel, "Thanks Bob. I'll keep stakeholders posted.", thread_ts=first)
+    await demo.say(CAROL, channel, "action item: add a canary stage for checkout deploys")
     t.person(BOB, channel, "[reacts :pushpin: to Carol's message, flagging it as a key event]")
     assert (await demo.app.react(channel, BOB, deploy, "pushpin")).status == 200
     t.note("captured on the incident's timeline as they happen; the bot stays quiet")
@@ -138,6 +145,9 @@ async def play(demo: Demo) -> Incident:
     await demo.submit(ALICE, "resolve_incident", values, summary)
 
     t.step(*next(steps))
+    await track_first_suggestion(demo, CAROL, channel)
+
+    t.step(*next(steps))
     await demo.command(ALICE, channel, "timeline export md")
 
     t.step(*next(steps))
@@ -146,6 +156,37 @@ async def play(demo: Demo) -> Incident:
         t.pinned(channel, message.blocks, message.text)
     final = await _stored(demo, incident.reference)
     return final
+
+
+async def track_first_suggestion(demo: Demo, user: str, channel: str) -> None:
+    """Click the first Track button under the draft's suggested action items, then submit the form it opens."""
+    found = next(
+        (m, block["accessory"])
+        for m in demo.slack.channels[channel].messages
+        for block in m.blocks or []
+        if (block.get("accessory") or {}).get("action_id") == TRACK_ACTION
+    )
+    message, button = found
+    demo.transcript.person(user, channel, f"[clicks Track next to “{_section_text(message.blocks, button)}”]")
+    reply = await demo.app.click(TRACK_ACTION, str(button["value"]), user=user, channel=channel, message_ts=message.ts)
+    await demo.settle()
+    demo.transcript.reply(user, reply)
+    demo.transcript.calls()
+    form = demo.app.latest_view(TRACK_FORM)
+    due = next(str(b["element"].get("initial_date")) for b in form.blocks if b.get("block_id") == "due")
+    values = req.state_values(
+        ("text", "text", req.plain_text_input_value("Add a canary stage for checkout deploys")),
+        ("owner", "owner", req.users_select_value(user)),
+        ("due", "due", req.datepicker_value(due)),
+    )
+    await demo.submit(user, TRACK_FORM, values, f"owner @carol, due {due}")
+
+
+def _section_text(blocks: list[dict[str, Any]] | None, accessory: dict[str, Any]) -> str:
+    for block in blocks or []:
+        if block.get("accessory") is accessory:
+            return str((block.get("text") or {}).get("text", "")).replace("_", "").removeprefix("• ")
+    return ""
 
 
 def declare_values(commander: str) -> req.StateValues:

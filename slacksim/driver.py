@@ -93,6 +93,19 @@ class AppDriver:
         event = req.message_event(channel=channel, user=user, text=text, ts=message.ts, thread_ts=thread_ts)
         return message.ts, await self.event(event)
 
+    async def join(self, channel: str, user: str) -> AppReply:
+        """A person joins a channel: added to its members, and member_joined_channel delivered to the app."""
+        self.slack.channels[channel].members.add(user)
+        event = {
+            "type": "member_joined_channel",
+            "user": user,
+            "channel": channel,
+            "channel_type": "C",
+            "team": self.slack.workspace.team_id,
+            "event_ts": self.slack.workspace.next_ts(),
+        }
+        return await self.event(event)
+
     async def react(self, channel: str, user: str, ts: str, emoji: str) -> AppReply:
         """A person adds a reaction to a message (recorded on it, and the event delivered)."""
         message = self.slack.channels[channel].find_message(ts)

@@ -26,6 +26,7 @@ async def test_the_demo_plays_every_step_and_leaves_the_timeline_and_the_postmor
     assert "bot pinned a message in #inc-" in transcript
     assert "bot → #incidents:" in transcript  # the announcement
     assert "bot → only @bob sees:" in transcript  # an ephemeral answer
+    assert "bot → DM to @carol:" in transcript  # the action item she tracked
     assert "no update on INC-" in transcript  # the reminder fired
     assert "bot → #stakeholders:" in transcript  # the stakeholder update
     assert "Status: Resolved" in transcript  # the pinned summary, read back at the end
