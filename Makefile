@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench migrate clean
+.PHONY: run demo test lint typecheck bench migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/firebreak run
+
+# An incident played end to end against the Slack simulator: no workspace, tokens or network needed.
+demo: $(STAMP)
+	$(BIN)/firebreak demo
 
 migrate: $(STAMP)
 	$(BIN)/firebreak migrate

@@ -47,7 +47,7 @@ from bench.fake_slack_process import FakeSlackProcess, FakeSlackSetup, fake_slac
 from firebreak.runtime import Runtime, runtime  # noqa: E402
 from firebreak.settings import Settings  # noqa: E402
 from incidents.policy import Policy  # noqa: E402
-from tests import slack_requests as req  # noqa: E402
+from slacksim import requests as req  # noqa: E402
 from tests.harness import declare_values  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -379,7 +379,7 @@ def print_report(bench: Bench, baseline: Row, args: argparse.Namespace, elapsed:
     print(
         f"Firebreak ack benchmark: {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs ({platform.machine()}), asyncio's default event loop.\n"
-        f"- Server: this process (pid {os.getpid()}), one event loop. The zero-latency fake Slack (tests/fakeslack) "
+        f"- Server: this process (pid {os.getpid()}), one event loop. The zero-latency fake Slack (slacksim) "
         f"runs in a spawned process of its own (pid {bench.slack.pid}), since real Slack's CPU is not on our "
         f"machine; no CPU pinning.\n"
         f"- Load: a separate process (multiprocessing, spawn; pid {bench.gen.pid}) speaking raw HTTP/1.1 over "

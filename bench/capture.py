@@ -364,7 +364,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> int:
     # Imported here, not at the top: spawned children re-import this script and have no use for the fake.
-    from tests.fakeslack import FakeSlack
+    from slacksim import FakeSlack
 
     started = time.perf_counter()
     plan = Plan.from_args(args)

@@ -55,7 +55,7 @@ def requests(spec: EventSpec) -> list[Request]:
 
 
 def message_body(spec: EventSpec, index: int) -> bytes:
-    """A `message` event_callback envelope shaped like Slack's (see tests/slack_requests.py)."""
+    """A `message` event_callback envelope shaped like Slack's (see slacksim/requests.py)."""
     channel = spec.channels[index % len(spec.channels)]
     ts = f"{spec.ts_base + index // 1000}.{index % 1000:03d}{index % 997:03d}"
     user = _SPEAKERS[index % len(_SPEAKERS)]

@@ -1,4 +1,4 @@
-"""The zero-latency fake Slack (tests/fakeslack) in a spawned process of its own, for bench/ack.py.
+"""The zero-latency fake Slack (slacksim) in a spawned process of its own, for bench/ack.py.
 
 Real Slack's CPU is not on our machine: with the fake in the bot's process, every Web API call a declaration
 makes would cost the bot's core the fake's work too (parsing the call, updating the workspace, answering).
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from tests.fakeslack import Call, FakeSlack, View
+from slacksim import Call, FakeSlack, View
 
 _SPAWN = multiprocessing.get_context("spawn")
 BENCH_RESPONSE_KEY = "RBENCH"  # response URL keys with this prefix count as issued by the fake

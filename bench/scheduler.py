@@ -30,8 +30,8 @@ from firebreak.runtime import runtime
 from firebreak.settings import Settings
 from incidents.context import SystemClock
 from incidents.ports import DueWork
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.recorder import Call
+from slacksim import FakeSlack
+from slacksim.recorder import Call
 
 
 class SendTimingSlack(FakeSlack):

@@ -47,7 +47,7 @@ from incidents.policy import Policy  # noqa: E402
 from incidents.reading import Timeline  # noqa: E402
 from incidents.timeline import ChatMessage, FileRef, TimelineEntry  # noqa: E402
 from incidents.timeline_export import render  # noqa: E402
-from tests.fakeslack import FakeSlack  # noqa: E402
+from slacksim import FakeSlack  # noqa: E402
 
 TARGET_S = 1.0
 REPEATS = 5

@@ -6,6 +6,7 @@ import copyreg
 import logging
 
 import aiohttp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -40,16 +41,22 @@ def _client_logger() -> logging.Logger:
     return logger
 
 
-def web_client(*, token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
-    """429s wait for Retry-After before retrying; dropped connections are retried too."""
+def web_client(
+    *, token: str, base_url: str, session: aiohttp.ClientSession, observer: AsyncRetryHandler | None = None
+) -> AsyncWebClient:
+    """429s wait for Retry-After before retrying; dropped connections are retried too.
+
+    `observer` (see bot/slack_metrics.py) goes first, so it sees every attempt before a handler retries it.
+    """
     allow_session_sharing()
+    retry_handlers: list[AsyncRetryHandler] = [
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+    ]
     return AsyncWebClient(
         token=token,
         base_url=base_url,
         session=session,
         logger=_client_logger(),  # Bolt gives the clients it makes per request this same logger
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
-        ],
+        retry_handlers=([observer] if observer is not None else []) + retry_handlers,
     )

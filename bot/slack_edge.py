@@ -29,6 +29,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.capture_route import CaptureRoute
 from bot.event_payloads import EVENTS, EventCallback, UrlVerification
+from bot.request_metrics import OTHER, RequestMetrics, request_labels
 from bot.slack_payloads import (
     BlockActions,
     MessageAction,
@@ -88,14 +89,27 @@ def signature_is_valid(secret: bytes, raw: bytes, timestamp: str, signature: str
     return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
 
 
+Labels = tuple[str, str]  # (kind, type) a request is counted under
+
+
 class SlackEdge:
-    def __init__(self, bolt: AsyncApp, signing_secret: str, capture: CaptureRoute | None = None) -> None:
+    def __init__(
+        self, bolt: AsyncApp, signing_secret: str, metrics: RequestMetrics, capture: CaptureRoute | None = None
+    ) -> None:
         """`capture`, when given, takes the events it recognises before Bolt sees them (bot/capture_route.py)."""
         self.bolt = bolt
         self.secret = signing_secret.encode()
+        self.metrics = metrics
         self.capture = capture
 
     async def handle(self, request: web.Request) -> web.Response:
+        """Answer one request, and count it with the time it took to acknowledge."""
+        started = time.perf_counter()
+        (kind, type_), response = await self._answer(request)
+        self.metrics.observe(kind, type_, response.status, time.perf_counter() - started)
+        return response
+
+    async def _answer(self, request: web.Request) -> tuple[Labels, web.Response]:
         raw = await request.read()
         body: dict[str, Any] | None = None
         problem: str | None = None
@@ -103,25 +117,26 @@ class SlackEdge:
             body = parse_body(raw, request.content_type)
         except MalformedBody as exc:
             problem = str(exc)
+        labels = request_labels(body) if body is not None else (OTHER, "")
         if body is not None and body.get("ssl_check") == "1":  # Slack checking our certificate; Bolt's answer
-            return web.Response(status=200)
+            return labels, web.Response(status=200)
         headers = request.headers
         timestamp, signature = headers.get("X-Slack-Request-Timestamp", ""), headers.get("X-Slack-Signature", "")
         if not signature_is_valid(self.secret, raw, timestamp, signature, now=time.time()):
-            return web.Response(status=401)
+            return labels, web.Response(status=401)
         if body is not None:
             problem = shape_problem(body)
         if problem is not None or body is None:
-            return _refuse(problem or "unreadable", retry=headers.get("X-Slack-Retry-Num"))
+            return labels, _refuse(problem or "unreadable", retry=headers.get("X-Slack-Retry-Num"))
         if self.capture is not None and self.capture.claims(body):
-            return await self.capture.handle(body)
+            return ("capture", labels[1]), await self.capture.handle(body)
         bolt_request = AsyncBoltRequest(
             body=body,
             query=request.query_string,
             headers=headers,  # type: ignore[arg-type]  # a multidict of str, as Bolt's own aiohttp adapter passes
             mode="socket_mode",  # Bolt's word for "parsed and verified already": see the module's docstring
         )
-        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+        return labels, await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
 
 def _refuse(problem: str, *, retry: str | None) -> web.Response:

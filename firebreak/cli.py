@@ -1,4 +1,4 @@
-"""The `firebreak` command: run, migrate, check-config, postmortem."""
+"""The `firebreak` command: run, migrate, check-config, postmortem, demo."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import argparse
 import asyncio
 import importlib.metadata
 import json
-import logging
 import sys
 from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from firebreak.demo import DEFAULT_OUTPUT, play_demo
+from firebreak.logs import configure_logging
 from firebreak.runtime import policy_path
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
@@ -106,8 +107,13 @@ def _postmortem(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    asyncio.run(play_demo(args.output))
+    return 0
+
+
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.firebreak_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(level=settings.firebreak_log_level, log_format=settings.firebreak_log_format)
 
 
 def _installed_version() -> str:
@@ -134,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     postmortem.add_argument("reference", help="the incident, e.g. INC-2026-0042")
     postmortem.add_argument("--format", choices=("md", "json"), default="md")
     postmortem.set_defaults(handler=_postmortem)
+    demo = commands.add_parser("demo", help="play an incident against a simulated Slack (no workspace or tokens)")
+    demo.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the files go (default demo-output)")
+    demo.set_defaults(handler=_demo)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))

@@ -22,6 +22,7 @@ from bot.server import build_web_app
 from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
+from firebreak.metrics import Metrics, build_metrics, metrics_page
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
@@ -30,6 +31,7 @@ from incidents.followup_runner import FollowThrough
 from incidents.policy import Policy, load_policy
 from incidents.ports import Clock
 from postmortem.drafter import PostmortemDrafter
+from postmortem.model_metrics import ModelMetrics
 from postmortem.openai_model import OpenAIChatModel
 from scheduling.leader import leadership_for
 from scheduling.scheduler import FollowThroughScheduler
@@ -50,7 +52,7 @@ def policy_path(settings: Settings) -> Path | None:
     return DEFAULT_POLICY_FILE if DEFAULT_POLICY_FILE.exists() else None
 
 
-def postmortem_drafter(settings: Settings) -> PostmortemDrafter:
+def postmortem_drafter(settings: Settings, metrics: ModelMetrics | None = None) -> PostmortemDrafter:
     """The language model when FIREBREAK_LLM_MODEL names one and a key or a base URL says where; else the template."""
     model = settings.firebreak_llm_model
     if not model:
@@ -59,7 +61,9 @@ def postmortem_drafter(settings: Settings) -> PostmortemDrafter:
         log.warning("FIREBREAK_LLM_MODEL is set without OPENAI_API_KEY or OPENAI_BASE_URL: template drafts only")
         return PostmortemDrafter()
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return PostmortemDrafter(OpenAIChatModel(model=model, api_key=key, base_url=settings.openai_base_url))
+    return PostmortemDrafter(
+        OpenAIChatModel(model=model, api_key=key, base_url=settings.openai_base_url, metrics=metrics)
+    )
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Runtime:
     planner: Planner
     follow_through: FollowThrough
     scheduler: FollowThroughScheduler
+    metrics: Metrics
 
 
 async def bot_identity(client: AsyncWebClient) -> BotIdentity:
@@ -103,13 +108,16 @@ async def runtime(
     policy = policy if policy is not None else load_policy(policy_path(settings))
     clock = clock or SystemClock()
     database = Database(settings.database_url)
-    writer = GroupCommitWriter(database, clock)
+    metrics = build_metrics(settings.slack_api_url)
+    writer = GroupCommitWriter(database, clock, metrics=metrics.capture)
     session = aiohttp.ClientSession()
-    drafter = postmortem_drafter(settings)
+    drafter = postmortem_drafter(settings, metrics.model)
     try:
         if migrate:
             await upgrade(database)
-        client = web_client(token=settings.bot_token, base_url=settings.slack_api_url, session=session)
+        client = web_client(
+            token=settings.bot_token, base_url=settings.slack_api_url, session=session, observer=metrics.slack_calls
+        )
         me = await bot_identity(client)
         gateway = SlackGateway(client, policy, clock, me.user_id)
         uow = SqlUnitOfWorkFactory(database)
@@ -122,7 +130,7 @@ async def runtime(
         ctx = Context(
             uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner, drafter=drafter
         )
-        follow_through = FollowThrough(ctx, planner)
+        follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler)
         scheduler = FollowThroughScheduler(
             follow_through,
             leadership_for(settings.database_url, database.write_engine),
@@ -132,9 +140,11 @@ async def runtime(
         planner.on_due = scheduler.wake_at
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
-        edge = SlackEdge(bolt, secret, CaptureRoute(capture, policy, me)) if secret else None
-        web_app = build_web_app(edge, database.ping)
-        yield Runtime(settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler)
+        edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None
+        web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
+        yield Runtime(
+            settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler, metrics
+        )
     finally:
         await writer.stop()
         await drafter.close()

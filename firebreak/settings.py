@@ -18,6 +18,7 @@ HINTS = {
     "PORT": "a TCP port between 1 and 65535",
     "FIREBREAK_CONFIG": "the path of the policy file (YAML)",
     "FIREBREAK_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+    "FIREBREAK_LOG_FORMAT": "text (the default) or json (one JSON object per line)",
 }
 
 
@@ -32,6 +33,7 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     firebreak_config: Path | None = None
     firebreak_log_level: str = "INFO"
+    firebreak_log_format: str = "text"
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     firebreak_llm_model: str | None = None
@@ -85,6 +87,13 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @field_validator("firebreak_log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value.lower()
 
     @property
     def socket_mode(self) -> bool:

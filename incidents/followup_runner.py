@@ -23,7 +23,7 @@ from incidents.errors import ChatError
 from incidents.followup import Planner, next_digest, next_nudge, nudge_key
 from incidents.followup_notices import digest_notice, escalation_notice, nudge_notice, reminder_notice
 from incidents.model import Incident, IncidentFilter, TimelineEvent
-from incidents.ports import DueWork, FollowUpNotice
+from incidents.ports import DueWork, FollowThroughMetrics, FollowUpNotice
 from incidents.working_hours import is_working_time, next_working_time, zone
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,16 @@ CLAIM_BATCH = 200
 BATCH = 100  # incidents planned per transaction at start-up
 
 
+class _Unmeasured:
+    def work_fired(self, kind: str, late_by: timedelta) -> None:
+        return None
+
+
 class FollowThrough:
-    def __init__(self, ctx: Context, planner: Planner) -> None:
+    def __init__(self, ctx: Context, planner: Planner, *, metrics: FollowThroughMetrics | None = None) -> None:
         self.ctx = ctx
         self.planner = planner
+        self.metrics = metrics or _Unmeasured()
 
     async def reconcile(self) -> None:
         """Plan what is missing (start-up, or after an upgrade brought incidents that predate a rule).
@@ -91,6 +97,7 @@ class FollowThrough:
             claimed = await uow.work.claim_due(now, lease=self.ctx.policy.scheduler.claim_lease, limit=CLAIM_BATCH)
             await uow.commit()
         for work in claimed:
+            self.metrics.work_fired(work.kind, now - work.due_at)
             await self._fire(work)
         async with self.ctx.uow(write=False) as uow:
             return await uow.work.next_due()

@@ -124,6 +124,12 @@ class WorkStore(Protocol):
     async def record_sent(self, key: str, channel: str, ts: str | None, at: datetime) -> None: ...
 
 
+class FollowThroughMetrics(Protocol):
+    """What the follow-through runner reports for operators: each piece of work it fires, and how late."""
+
+    def work_fired(self, kind: str, late_by: timedelta) -> None: ...
+
+
 class FollowUpPlanner(Protocol):
     """Keeps what is due (reminders, escalations, nudges) in step with each change, in the same transaction."""
 

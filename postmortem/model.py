@@ -15,9 +15,10 @@ Ask = Callable[[list[Message], type[BaseModel]], Awaitable[str]]
 class ModelFailed(Exception):
     """The model could not give a usable answer; `reason` says why in words for the user (no secrets)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, outcome: str = "failed") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.outcome = outcome  # a metric label: timeout, http_error, unreachable, empty…
 
 
 class ChatModel(Protocol):

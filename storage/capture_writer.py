@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.capture import Capture, CaptureKind
 from incidents.ports import Clock
+from storage.capture_metrics import CaptureMetrics
 from storage.capture_rows import entry_row, message_row
 from storage.database import Database
 from storage.dialect import upsert
@@ -32,8 +34,11 @@ PRUNE_EVERY = timedelta(hours=1)
 
 
 class GroupCommitWriter:
-    def __init__(self, database: Database, clock: Clock, *, max_batch: int = 1000) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, *, max_batch: int = 1000, metrics: CaptureMetrics | None = None
+    ) -> None:
         self._database = database
+        self._metrics = metrics or CaptureMetrics()
         self._clock = clock
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
@@ -68,11 +73,14 @@ class GroupCommitWriter:
             batch = [await self._queue.get()]
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            started = time.perf_counter()
             try:
                 await self._write([capture for capture, _ in batch])
                 outcome: BaseException | None = None
+                self._metrics.batch_committed(len(batch), time.perf_counter() - started)
             except Exception as exc:  # the callers answer 500 and Slack retries: nothing is lost
                 log.exception("Capture batch of %d failed", len(batch))
+                self._metrics.batch_failed()
                 outcome = exc
             for _, done in batch:
                 if not done.done():

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.ports import DueWork
 from storage.core import SessionCore
+from storage.database import Database
 from storage.dialect import insert_for, upsert
 from storage.tables import ScheduledWorkRow, SentNotificationRow
 
@@ -134,3 +135,10 @@ class SqlWorkStore:
     async def record_sent(self, key: str, channel: str, ts: str | None, at: datetime) -> None:
         stmt = upsert(self.session, SentNotificationRow, [{"key": key, "channel": channel, "ts": ts, "sent_at": at}])
         await self.session.execute(stmt.on_conflict_do_nothing(index_elements=[SentNotificationRow.key]))
+
+
+async def count_due_work(database: Database, now: datetime) -> int:
+    """How much scheduled work is due at `now` and waiting to run (a reader's query, for the metrics page)."""
+    async with database.session(write=False) as session:
+        stmt = select(func.count()).where(ScheduledWorkRow.state == "pending", ScheduledWorkRow.due_at <= now)
+        return int(await session.scalar(stmt) or 0)

@@ -12,7 +12,7 @@ import pytest
 from firebreak.runtime import runtime
 from firebreak.settings import Settings
 from incidents.policy import Channels, Policy
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
 from tests.harness import SIGNING_SECRET, BotClient, FrozenClock, serve_app
 
 pytest_plugins = ["tests.postgres"]

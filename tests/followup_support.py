@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
 from tests.harness import BotClient
 
 

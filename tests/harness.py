@@ -18,8 +18,8 @@ from firebreak.runtime import Runtime, runtime
 from firebreak.settings import Settings
 from incidents.model import Incident
 from incidents.policy import Policy
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack, View
+from slacksim import FakeSlack, View
+from slacksim import requests as req
 
 SIGNING_SECRET = "test-signing-secret"
 

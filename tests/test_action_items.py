@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from incidents.action_items import ActionItem, ActionItemFilter, ItemStatus, Priority, completion_figures
 from incidents.model import Incident
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.harness import BotClient, FrozenClock
 
 TODAY = date(2026, 11, 23)

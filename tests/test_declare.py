@@ -11,7 +11,7 @@ import pytest
 
 from bot.slack_calls import UNREACHABLE, call_slack
 from incidents.errors import ChatError
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
 from tests.harness import BotClient, declare_values
 
 
@@ -273,7 +273,7 @@ async def test_rate_limited_calls_are_retried_after_retry_after(bot: BotClient, 
 
 
 async def test_global_shortcut_opens_declare_modal(bot: BotClient, slack: FakeSlack) -> None:
-    from tests import slack_requests as req
+    from slacksim import requests as req
 
     body = req.global_shortcut_body(
         callback_id="declare_incident", user_id="UBOB", trigger_id=slack.new_trigger_id("UBOB")

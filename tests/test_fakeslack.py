@@ -18,8 +18,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests import slack_requests
-from tests.fakeslack import Call, FakeSlack
+from slacksim import Call, FakeSlack
+from slacksim import requests as slack_requests
 
 SECRET = "signing-secret"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
 from tests.harness import BotClient
 
 

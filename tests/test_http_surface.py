@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 
 from bot.server import build_web_app
+from slacksim import requests as req
 from storage.database import Database
-from tests import slack_requests as req
 from tests.harness import SIGNING_SECRET, BotClient, Reply, serve_app
 
 FORM = req.FORM_CONTENT_TYPE

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from incidents.model import Incident
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.harness import BotClient, FrozenClock
 
 

@@ -11,8 +11,8 @@ from incidents.followup import Planner
 from incidents.followup_runner import FollowThrough
 from incidents.policy import Policy
 from scheduling.leader import FileLeadership
+from slacksim import FakeSlack
 from tests.conftest import make_settings
-from tests.fakeslack import FakeSlack
 from tests.followup_support import notices, run_due
 from tests.harness import BotClient, FrozenClock
 

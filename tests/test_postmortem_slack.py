@@ -17,10 +17,10 @@ from incidents.action_items import ActionItemFilter
 from incidents.model import Incident
 from incidents.policy import Policy
 from incidents.postmortem_doc import DraftKind, Postmortem, PostmortemStatus, SectionSource
-from tests import slack_requests as req
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.conftest import make_settings
 from tests.fakeopenai import FakeOpenAI
-from tests.fakeslack import FakeSlack
 from tests.harness import BotClient, FrozenClock, serve_app
 from tests.timeline_support import say
 

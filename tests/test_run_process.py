@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.harness import SIGNING_SECRET, declare_values
 
 FIREBREAK = Path(sys.executable).with_name("firebreak")

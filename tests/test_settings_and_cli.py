@@ -80,6 +80,7 @@ def test_the_installed_command_prints_the_walk_through_without_a_traceback(tmp_p
         ("PORT", "70000", "between 1 and 65535"),
         ("DATABASE_URL", "mysql://root@localhost/firebreak", "sqlite+aiosqlite://"),
         ("SLACK_API_URL", "ftp://slack.example.com/api/", "https://slack.com/api/"),
+        ("FIREBREAK_LOG_FORMAT", "xml", "text (the default) or json"),
     ],
 )
 def test_a_malformed_setting_gives_one_line_naming_it(

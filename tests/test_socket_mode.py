@@ -16,8 +16,8 @@ import pytest
 from aiohttp import web
 
 from firebreak.serve import serve
+from slacksim import FakeSlack
 from tests.conftest import make_settings
-from tests.fakeslack import FakeSlack
 from tests.harness import SIGNING_SECRET, serve_app
 
 APP_TOKEN = "xapp-1-A0TEST-1-socketmode"

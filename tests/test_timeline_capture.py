@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from incidents.model import Incident
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.harness import BotClient, FrozenClock
 from tests.timeline_support import chat, entries, say
 

@@ -10,9 +10,9 @@ from firebreak.runtime import runtime
 from incidents.backfill import backfill_open_incidents
 from incidents.model import Incident
 from incidents.policy import Policy
-from tests import slack_requests as req
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.conftest import make_settings
-from tests.fakeslack import FakeSlack
 from tests.harness import BotClient, FrozenClock
 from tests.timeline_support import chat, entries, say
 

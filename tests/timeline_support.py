@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from incidents.timeline import TimelineEntry
-from tests import slack_requests as req
+from slacksim import requests as req
 from tests.harness import BotClient, Reply
 
 

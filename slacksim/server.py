@@ -54,7 +54,8 @@ class FakeSlack(CallRecorder):
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Listen on `host`:`port` (port 0: a free one, as tests want; `python -m slacksim` picks a fixed one)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
@@ -62,7 +63,7 @@ class FakeSlack(CallRecorder):
         # No access log: benchmarks push thousands of calls through here.
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, host, port).start()
         host, port = self._runner.addresses[0][:2]
         self.workspace.server_root = f"http://{host}:{port}/"
 
