@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bolt_authorization import authorize_without_slack
 from bot.capture_events import BotIdentity
 from bot.lazy import TrackedLazyListenerRunner
 from bot.listeners.actions import register_actions
@@ -59,6 +60,7 @@ def build_bolt_app(
             process_before_response=True,
             logger=logging.getLogger("firebreak.bolt"),
         )
+    authorize_without_slack(app, client.token or "", me)
     runner = TrackedLazyListenerRunner(logging.getLogger("firebreak.lazy"))
     # Bolt offers no constructor argument for this; see bot/lazy.py for why the default runner won't do.
     app._async_listener_runner.lazy_listener_runner = runner

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from slacksim import FakeSlack
 from tests.harness import BotClient, FrozenClock
 
 
@@ -55,3 +56,13 @@ async def test_list_durations_follow_the_clock(bot: BotClient, clock: FrozenCloc
 
     clock.advance(hours=2, minutes=5)
     assert " · 2h 5m · " in (await bot.command("list")).text
+
+
+async def test_the_first_request_never_waits_for_slack_to_say_who_the_bot_is(bot: BotClient, slack: FakeSlack) -> None:
+    # The bot asked auth.test at start-up; Bolt would ask again on the first request, and answer Slack failing
+    # then with "please reinstall this app" instead of running the listener.
+    asked_at_start = len(slack.calls_to("auth.test"))
+    slack.fail_next("auth.test", "internal_error")
+    reply = await bot.command("help")
+    assert reply.status == 200 and "/incident" in reply.text and "reinstall" not in reply.text
+    assert len(slack.calls_to("auth.test")) == asked_at_start

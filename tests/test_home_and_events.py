@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from slacksim import FakeSlack
 from tests.harness import BotClient
 
@@ -70,3 +74,36 @@ async def test_channel_rename_and_archive_are_acknowledged(bot: BotClient) -> No
         {"type": "channel_archive", "channel": "C1", "user": "UALICE"},
     ):
         assert (await bot.event(event)).status == 200
+
+
+HOME_OPENED = {"type": "app_home_opened", "user": "UBOB", "channel": "D1", "tab": "home", "event_ts": "1.0"}
+
+
+async def test_a_home_tab_slack_refuses_is_acknowledged_and_logged(
+    bot: BotClient, slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bot.declare("Public trouble", user="UALICE")
+    slack.fail_next("views.publish", "internal_error")
+    with caplog.at_level(logging.WARNING):
+        reply = await bot.event(HOME_OPENED)
+    assert reply.status == 200  # never a 500 for Slack to retry: the ack does not wait for Slack
+    [failed] = [r for r in caplog.records if "views.publish" in r.getMessage()]
+    assert "internal_error" in failed.getMessage() and failed.exc_info is None
+    assert not slack.calls_to("views.publish")[-1].ok
+
+    await bot.event(HOME_OPENED)  # the next time Bob opens it, it is published
+    assert slack.calls_to("views.publish")[-1].ok
+
+
+async def test_the_home_tab_is_published_after_the_ack_even_when_reading_fails(
+    bot: BotClient, slack: FakeSlack, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def database_down(*_args: object, **_kwargs: object) -> None:
+        raise OSError("database is unreachable")
+
+    monkeypatch.setattr(bot.ctx.uow.__class__, "__call__", database_down)
+    with caplog.at_level(logging.ERROR):
+        reply = await bot.event(HOME_OPENED)
+    assert reply.status == 200
+    assert slack.calls_to("views.publish") == []
+    assert any("Unexpected error" in r.getMessage() for r in caplog.records)
