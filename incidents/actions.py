@@ -9,7 +9,7 @@ from incidents.access import is_admin, visible
 from incidents.action_items import ActionItem, ActionItemFilter, ItemStatus, NewActionItem, Priority
 from incidents.changes import Target, authorize
 from incidents.context import Context
-from incidents.errors import InvalidInput, InvalidTransition, NotFound
+from incidents.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from incidents.model import Incident, TimelineEvent
 from incidents.people import ensure_person
 from incidents.ports import UnitOfWork
@@ -85,6 +85,17 @@ async def _changeable(ctx: Context, actor: str, item_id: int) -> ActionItem:
         # Anyone who may change the incident may also manage its follow-ups.
         await authorize(ctx, Target(actor=actor, reference=item.incident_reference))
     return item
+
+
+async def action_item_to_change(ctx: Context, actor: str, item_id: int) -> ActionItem:
+    """The item, before opening a form that changes it (its due date, say), for someone who may change it.
+
+    To anyone else it does not exist: the same words as for a missing item, so a forged click learns neither
+    what the item holds nor that it, or its private incident, exists."""
+    try:
+        return await _changeable(ctx, actor, item_id)
+    except (NotFound, PermissionDenied):
+        raise NotFound(f"There is no action item #{item_id}.") from None
 
 
 async def _update(ctx: Context, actor: str, item: ActionItem, kind: str, text: str) -> ActionItem:

@@ -19,8 +19,13 @@ from bot.errors import describe
 from bot.listeners.action_item_forms import register_item_forms
 from bot.views import action_items as item_views
 from bot.views.forms import render_update_modal
-from incidents.action_items import NewActionItem
-from incidents.actions import create_action_item, readable_action_items, reopen_action_item
+from incidents.action_items import ActionItem, NewActionItem
+from incidents.actions import (
+    action_item_to_change,
+    create_action_item,
+    readable_action_items,
+    reopen_action_item,
+)
 from incidents.changes import Target, acknowledge_incident, authorize
 from incidents.context import Context
 from incidents.digest import post_digest, preview_digest
@@ -120,24 +125,25 @@ def register_follow_through(app: AsyncApp, ctx: Context, planner: Planner) -> No
         await reopen_action_item(ctx, user, int(value))
         return f"Action item #{value} reopened."
 
-    def opens(render: Callable[[int], Awaitable[dict[str, Any]]]) -> ButtonWork:
-        async def work(_user: str, value: str, body: dict[str, Any], client: AsyncWebClient) -> None:
-            await client.views_open(trigger_id=body["trigger_id"], view=await render(int(value)))
+    def opens(render: Callable[[ActionItem], dict[str, Any]]) -> ButtonWork:
+        """A button that opens a form changing an item: only for someone who may change it."""
+
+        async def work(user: str, value: str, body: dict[str, Any], client: AsyncWebClient) -> None:
+            if not value.isdigit():
+                raise NotFound(f"There is no action item #{value}.")
+            item = await action_item_to_change(ctx, user, int(value))
+            await client.views_open(trigger_id=body["trigger_id"], view=render(item))
 
         return work
 
-    async def complete_view(item_id: int) -> dict[str, Any]:
-        return item_views.render_complete_modal(item_id)
+    def complete_view(item: ActionItem) -> dict[str, Any]:
+        return item_views.render_complete_modal(item.id)
 
-    async def reassign_view(item_id: int) -> dict[str, Any]:
-        return item_views.render_reassign_modal(item_id)
+    def reassign_view(item: ActionItem) -> dict[str, Any]:
+        return item_views.render_reassign_modal(item.id)
 
-    async def due_view(item_id: int) -> dict[str, Any]:
-        async with ctx.uow(write=False) as uow:
-            item = await uow.action_items.get(item_id)
-        if item is None:
-            raise NotFound(f"There is no action item #{item_id}.")
-        return item_views.render_reschedule_modal(item_id, item.due_on)
+    def due_view(item: ActionItem) -> dict[str, Any]:
+        return item_views.render_reschedule_modal(item.id, item.due_on)
 
     on_button("reminder_post_update", post_update)
     on_button("reminder_snooze", snooze)
