@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.blocks.format import escape, when
 from incidents.durations import format_duration
+from incidents.message_text import readable
 from incidents.model import Incident, TimelineEvent
 from incidents.policy import Policy
 
@@ -34,7 +35,8 @@ def usage(policy: Policy) -> str:
 
 
 def unknown_command(word: str, policy: Policy) -> str:
-    return f"I don't know `{escape(word)}`.\n\n{usage(policy)}"
+    """`word` as the command's text holds it (Slack escapes it, and writes a typed @channel as a token)."""
+    return f"I don't know `{escape(readable(word, {}))}`.\n\n{usage(policy)}"
 
 
 def needs_argument(example: str) -> str:

@@ -21,6 +21,9 @@ class ItemStatus(StrEnum):
 
 @dataclass
 class ActionItem:
+    """`text` is held as Slack writes message text, like the timeline's: `&`, `<` and `>` escaped, mentions as
+    tokens (see incidents/message_text.py), whether it came from the slash command or from a form."""
+
     id: int
     incident_id: int
     incident_reference: str
@@ -44,7 +47,7 @@ class ActionItem:
 
 @dataclass(frozen=True)
 class NewActionItem:
-    text: str
+    text: str  # as Slack writes message text (see ActionItem); a form's plain text goes through encode_entities
     owner: str | None = None  # default: whoever creates it
     due_on: date | None = None  # default: by priority, from the policy
     priority: Priority = Priority.MEDIUM

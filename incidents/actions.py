@@ -10,6 +10,7 @@ from incidents.action_items import ActionItem, ActionItemFilter, ItemStatus, New
 from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from incidents.message_text import decode_entities
 from incidents.model import Incident, TimelineEvent
 from incidents.people import ensure_person
 from incidents.ports import UnitOfWork
@@ -28,7 +29,7 @@ async def create_action_item(ctx: Context, target: Target, new: NewActionItem) -
     text = " ".join(new.text.split())
     if not text:
         raise InvalidInput({"text": "Say what needs doing, e.g. `/incident action Add an alert on pool saturation`."})
-    if len(text) > TEXT_MAX:
+    if len(decode_entities(text)) > TEXT_MAX:  # as many characters as the form takes, however many are escaped
         raise InvalidInput({"text": f"Keep an action item to {TEXT_MAX} characters."})
     now = ctx.clock.now()
     if new.due_on is not None and new.due_on < now.date():

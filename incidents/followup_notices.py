@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from incidents.action_items import ActionItem, ActionItemFilter
 from incidents.context import Context
 from incidents.durations import format_duration
+from incidents.message_text import encode_entities, message_mrkdwn
 from incidents.model import Incident, IncidentFilter
 from incidents.ports import FollowUpNotice
 
@@ -63,15 +64,11 @@ def nudge_notice(item: ActionItem, stage: str, today: date) -> FollowUpNotice:
         when = "is due today"
     else:
         when = f"is {(today - item.due_on).days} day(s) overdue (due {item.due_on:%d %b})"
-    text = f"Action item #{item.id} from {item.incident_reference} {when}: {item.text}"
+    # The item's text is someone's words in a DM the bot sends: shown as written, a typed @channel as words.
+    text = f"Action item #{item.id} from {item.incident_reference} {when}: {message_mrkdwn(item.text)}"
     return FollowUpNotice(
         "nudge", text, item.incident_reference, buttons=(("item_done", str(item.id)), ("item_snooze", str(item.id)))
     )
-
-
-def _plain(text: str) -> str:
-    """People's text shown as typed: the digest is posted to a channel, where `<!channel>` would ping everyone."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
@@ -84,7 +81,8 @@ async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
         ]
         items = await uow.action_items.search(ActionItemFilter(open_only=True, limit=1000))
     lines = [f"*Incidents this week* ({len(recent)})"]
-    shown = [f"• {i.reference} [{i.severity}] {_plain(i.title)} · {i.status}" for i in recent[:30]]
+    # A title as typed into the declare form: escaped, since in a channel a typed `<!channel>` would ping everyone.
+    shown = [f"• {i.reference} [{i.severity}] {encode_entities(i.title)} · {i.status}" for i in recent[:30]]
     lines += shown or ["• none :tada:"]
     by_owner: dict[str, list[ActionItem]] = {}
     for item in items:

@@ -44,6 +44,12 @@ _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 _BROADCASTS = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
 
 
+def encode_entities(text: str) -> str:
+    """Plain text (typed into a form, say) as Slack writes message text: `&`, `<` and `>` escaped, so that put
+    into mrkdwn it shows as typed and can forge no mention, link or broadcast."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def decode_entities(text: str) -> str:
     """`&amp;`, `&lt;` and `&gt;` to their characters, in one pass (so `&amp;lt;` becomes `&lt;`, not `<`)."""
     return _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
@@ -81,6 +87,27 @@ def special_text(piece: Piece) -> str:
     if name == "subteam":
         return "@" + rest
     return rest.partition("^")[0] if rest else "@" + name
+
+
+def message_mrkdwn(text: str) -> str:
+    """Text as Slack writes it (or raw from an integration, or a form) to show in mrkdwn.
+
+    Its real mentions, channels and links stay live; broadcasts, user groups and dates become their words (a
+    reader is never pinged by text someone else wrote); everything else is decoded once and escaped once, so
+    `5xx &gt; 5%` shows as "5xx > 5%" and a typed `<@U123>` as that text, never as a mention.
+    """
+    out: list[str] = []
+    for piece in pieces(text):
+        if piece.kind is PieceKind.USER:
+            out.append(f"<@{piece.value}>")
+        elif piece.kind is PieceKind.CHANNEL:
+            out.append(f"<#{piece.value}>")
+        elif piece.kind is PieceKind.LINK:
+            label = f"|{encode_entities(piece.label)}" if piece.label else ""
+            out.append(f"<{encode_entities(piece.value)}{label}>")
+        else:
+            out.append(encode_entities(special_text(piece) if piece.kind is PieceKind.SPECIAL else piece.value))
+    return "".join(out)
 
 
 def readable(text: str, names: Mapping[str, str]) -> str:

@@ -15,7 +15,7 @@ from incidents.actions import create_action_item
 from incidents.changes import Target, authorize
 from incidents.context import Context
 from incidents.errors import ChatError, IncidentError, InvalidInput, InvalidTransition, NotFound
-from incidents.message_text import mentioned_users
+from incidents.message_text import encode_entities, mentioned_users
 from incidents.model import Incident, TimelineEvent
 from incidents.ports import Notice
 from incidents.postmortem_doc import (
@@ -207,7 +207,8 @@ async def suggestion(ctx: Context, target: Target, version: int, index: int) -> 
 async def track_suggestion(
     ctx: Context, target: Target, version: int, index: int, *, owner: str, due_on: date | None, text: str = ""
 ) -> ActionItem:
-    """Turn a suggested action item into a tracked one (source `postmortem`); each suggestion is tracked once."""
+    """Turn a suggested action item into a tracked one (source `postmortem`); each suggestion is tracked once.
+    `text`, the form's wording (as Slack writes message text, like every item's), replaces the suggestion's."""
     postmortem, suggested = await suggestion(ctx, target, version, index)
     async with ctx.uow(write=False) as uow:
         query = ActionItemFilter(incident_id=postmortem.incident_id, open_only=False, limit=500)
@@ -216,7 +217,7 @@ async def track_suggestion(
         if item.source == "postmortem" and item.data.get("suggestion") == suggested.text:
             raise InvalidTransition(f"That suggestion is already tracked as action item #{item.id}.")
     new = NewActionItem(
-        text=text.strip() or suggested.text,
+        text=text.strip() or encode_entities(suggested.text),  # a suggestion is plain text, as the form's is
         owner=owner or None,
         due_on=due_on,
         priority=suggested.priority,

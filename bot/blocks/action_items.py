@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.blocks.format import button, clip, escape, mrkdwn
+from bot.blocks.format import button, clip, mrkdwn
 from incidents.action_items import ActionItem, ItemStatus
+from incidents.message_text import message_mrkdwn
 
 DONE, REASSIGN, DUE, REOPEN = "item_done", "item_reassign", "item_due", "item_reopen"
 SHOWN = 20  # two blocks an item, under the 50 blocks of a message
@@ -20,7 +21,7 @@ def item_line(item: ActionItem, today: date) -> str:
     else:
         state = f"due {item.due_on:%a %d %b}"
     return (
-        f"*#{item.id}* {escape(item.text)}\n<@{item.owner}> · {item.priority.value} · {state} · "
+        f"*#{item.id}* {message_mrkdwn(item.text)}\n<@{item.owner}> · {item.priority.value} · {state} · "
         f"{item.incident_reference}"
     )
 

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from incidents.message_text import PieceKind, pieces, special_text
+from incidents.message_text import encode_entities
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -24,28 +24,7 @@ def clip(text: str, limit: int) -> str:
 
 def escape(text: str) -> str:
     """Escape user text for mrkdwn so `<`, `>` and `&` can't forge mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def message_mrkdwn(text: str) -> str:
-    """A captured message's text (as Slack wrote it, or raw from an integration) to show in mrkdwn.
-
-    Its real mentions, channels and links stay live; broadcasts, user groups and dates become their words (a
-    reader is never pinged by a timeline); everything else is decoded once and escaped once, so `5xx &gt; 5%`
-    shows as "5xx > 5%" and a typed `<@U123>` as that text, never as a mention.
-    """
-    out: list[str] = []
-    for piece in pieces(text):
-        if piece.kind is PieceKind.USER:
-            out.append(f"<@{piece.value}>")
-        elif piece.kind is PieceKind.CHANNEL:
-            out.append(f"<#{piece.value}>")
-        elif piece.kind is PieceKind.LINK:
-            label = f"|{escape(piece.label)}" if piece.label else ""
-            out.append(f"<{escape(piece.value)}{label}>")
-        else:
-            out.append(escape(special_text(piece) if piece.kind is PieceKind.SPECIAL else piece.value))
-    return "".join(out)
+    return encode_entities(text)
 
 
 def clip_mrkdwn(text: str, limit: int) -> str:

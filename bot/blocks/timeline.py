@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.format import button, clip_mrkdwn, escape, message_mrkdwn, mrkdwn
+from bot.blocks.format import button, clip_mrkdwn, escape, mrkdwn
+from incidents.message_text import message_mrkdwn
 from incidents.reading import Timeline
 from incidents.timeline import Source, TimelineEntry
 from incidents.timeline_export import entry_permalink, file_label

@@ -20,6 +20,7 @@ from incidents.actions import change_due_date, complete_action_item, create_acti
 from incidents.changes import Target
 from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput
+from incidents.message_text import readable
 from incidents.model import IncidentFilter
 from incidents.queries import incident_for_channel, list_incidents
 
@@ -124,7 +125,7 @@ def register_item_forms(app: AsyncApp, ctx: Context) -> None:
             view = item_views.render_new_item_modal(
                 creator=user,
                 incidents=incidents,
-                text=message.text[:500],
+                text=readable(message.text, {})[:500],  # a plain-text field would show `&gt;` as it is
                 preselect=here.reference if here else None,
                 source="shortcut",
             )

@@ -19,6 +19,7 @@ from bot.views.inputs import (
     text_value,
 )
 from incidents.action_items import Priority
+from incidents.message_text import encode_entities
 from incidents.model import Incident
 
 NEW, COMPLETE, REASSIGN, RESCHEDULE = (
@@ -57,7 +58,7 @@ def read_new_item(view: dict[str, Any]) -> tuple[str | None, str, str | None, Pr
     priority = Priority(selected_value(values, "priority") or Priority.MEDIUM.value)
     return (
         reference,
-        text_value(values, "text"),
+        encode_entities(text_value(values, "text")),  # plain text: held, like every item's, as Slack writes it
         selected_user(values, "owner"),
         priority,
         due,

@@ -17,6 +17,7 @@ from bot.views.inputs import (
     static_select,
     text_input,
 )
+from incidents.message_text import encode_entities
 from incidents.postmortem_doc import Postmortem, Section, SuggestedAction
 from incidents.postmortems import SECTION_MAX, editable_sections
 
@@ -85,7 +86,8 @@ def read_track(view: dict[str, Any]) -> tuple[str, int, int, str, str | None, da
     meta = json.loads(view.get("private_metadata") or "{}")
     values: Values = view.get("state", {}).get("values", {})
     raw_due = values.get("due", {}).get("due", {}).get("selected_date")
-    text = str(values.get("text", {}).get("text", {}).get("value") or "").strip()
+    # Typed into a plain-text field: held, like every item's text, as Slack writes message text.
+    text = encode_entities(str(values.get("text", {}).get("text", {}).get("value") or "").strip())
     return (
         str(meta.get("reference", "")),
         int(meta.get("version", 0)),

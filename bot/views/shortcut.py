@@ -6,8 +6,9 @@ import contextlib
 import json
 from typing import Any
 
-from bot.blocks.format import clip, escape, mrkdwn
+from bot.blocks.format import clip, clip_mrkdwn, mrkdwn
 from bot.views.inputs import input_block, modal, option, selected_value, static_select, text_input, text_value
+from incidents.message_text import message_mrkdwn
 from incidents.model import Incident
 from incidents.timeline import ChatMessage
 
@@ -47,7 +48,7 @@ def render_add_to_timeline_modal(
         }
     )
     blocks = [
-        {"type": "section", "text": mrkdwn(clip(f"> {escape(message.text) or '_(no text)_'}", 3000))},
+        {"type": "section", "text": mrkdwn(clip_mrkdwn(f"> {message_mrkdwn(message.text) or '_(no text)_'}", 3000))},
         input_block("incident", "Incident", static_select(choices, initial=preselect)),
         input_block("note", "Why it matters", text_input(max_length=500), optional=True),
     ]
