@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from incidents.context import Context
 from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
+from incidents.message_text import channel_mention
 from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, Incident, TimelineEvent
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
 from incidents.people import ensure_person
@@ -273,7 +274,7 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
         try:
             await ctx.chat.announce(announcement, incident)
         except ChatError as exc:
-            problems.append(f"I couldn't announce the incident in {announcement} ({exc.code}).")
+            problems.append(f"I couldn't announce the incident in {channel_mention(announcement)} ({exc.code}).")
     if problems:
         await _tell_declarer(ctx, incident, problems)
     return SetupReport(incident, problems)

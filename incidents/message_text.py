@@ -110,6 +110,13 @@ def message_mrkdwn(text: str) -> str:
     return "".join(out)
 
 
+def channel_mention(channel: str) -> str:
+    """A channel the policy names by id (`<#C…>`, which Slack shows as its name) or by name (`#name`)."""
+    if re.fullmatch(r"[CG][A-Z0-9]{2,}", channel):
+        return f"<#{channel}>"
+    return "#" + encode_entities(channel.removeprefix("#"))
+
+
 def readable(text: str, names: Mapping[str, str]) -> str:
     """Plain text for people and files: mentions as @names, channels as #names, links as `label (url)`."""
     out: list[str] = []

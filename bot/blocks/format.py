@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
+from incidents.message_text import channel_mention as channel_mention
 from incidents.message_text import encode_entities
 
 
@@ -44,13 +44,6 @@ def clip_mrkdwn(text: str, limit: int) -> str:
 def when(at: datetime) -> str:
     """A timestamp each reader sees in their own timezone, with a UTC fallback for old clients."""
     return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{at:%Y-%m-%d %H:%M} UTC>"
-
-
-def channel_mention(channel: str) -> str:
-    """A channel the policy names by id (`<#C…>`, shown as its name) or by name (`#name`)."""
-    if re.fullmatch(r"[CG][A-Z0-9]{2,}", channel):
-        return f"<#{channel}>"
-    return "#" + escape(channel.removeprefix("#"))
 
 
 def user(user_id: str | None) -> str:
