@@ -61,6 +61,7 @@ class ActionItemFilter:
     incident_id: int | None = None
     open_only: bool = True
     overdue_on: date | None = None  # only items due before this day and still open
+    private: bool | None = None  # only items of private (True) or of public (False) incidents; None: both
     limit: int = 50
 
 

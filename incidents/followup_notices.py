@@ -71,7 +71,9 @@ def nudge_notice(item: ActionItem, stage: str, today: date) -> FollowUpNotice:
     )
 
 
-async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
+async def digest_notice(ctx: Context, *, since: datetime, preview: bool = False) -> FollowUpNotice:
+    """The weekly digest. Private incidents and their action items are left out of it: it is posted to a
+    channel. An admin's `preview` (only they see it) adds one line counting the private incidents' items."""
     today = ctx.clock.now().date()
     async with ctx.uow(write=False) as uow:
         recent = [
@@ -79,7 +81,10 @@ async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
             for i in await uow.incidents.search(IncidentFilter(open_only=False, limit=500))
             if i.declared_at >= since and not i.private
         ]
-        items = await uow.action_items.search(ActionItemFilter(open_only=True, limit=1000))
+        items = await uow.action_items.search(ActionItemFilter(open_only=True, private=False, limit=1000))
+        hidden = (
+            await uow.action_items.search(ActionItemFilter(open_only=True, private=True, limit=1000)) if preview else []
+        )
     lines = [f"*Incidents this week* ({len(recent)})"]
     # A title as typed into the declare form: escaped, since in a channel a typed `<!channel>` would ping everyone.
     shown = [f"• {i.reference} [{i.severity}] {encode_entities(i.title)} · {i.status}" for i in recent[:30]]
@@ -89,8 +94,19 @@ async def digest_notice(ctx: Context, *, since: datetime) -> FollowUpNotice:
         by_owner.setdefault(item.owner, []).append(item)
     lines.append(f"*Open action items* ({len(items)})")
     for owner, owned in sorted(by_owner.items(), key=lambda kv: -len(kv[1])):
-        overdue = sum(1 for i in owned if i.is_overdue(today))
+        overdue = _overdue(owned, today)
         lines.append(f"• <@{owner}>: {len(owned)} open" + (f", {overdue} overdue" if overdue else ""))
     if not items:
         lines.append("• none")
+    if hidden:
+        overdue = _overdue(hidden, today)
+        lines.append(
+            f"• :lock: Private incidents: {len(hidden)} open action items"
+            + (f" ({overdue} overdue)" if overdue else "")
+            + ", left out of the posted digest"
+        )
     return FollowUpNotice("digest", "Weekly incident digest", None, lines=tuple(lines))
+
+
+def _overdue(items: list[ActionItem], today: date) -> int:
+    return sum(1 for i in items if i.is_overdue(today))

@@ -85,4 +85,6 @@ class SqlActionItemStore:
             stmt = stmt.where(ActionItemRow.status == ItemStatus.OPEN.value)
         if query.overdue_on is not None:
             stmt = stmt.where(ActionItemRow.due_on < query.overdue_on)
+        if query.private is not None:
+            stmt = stmt.where(IncidentRow.private == query.private)
         return [_item(row, ref) for row, ref in (await self.session.execute(stmt)).all()]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from incidents.policy import Channels, Policy
 from tests.fakeslack import FakeSlack
-from tests.followup_support import notices
-from tests.harness import BotClient
+from tests.followup_support import notices, run_due
+from tests.harness import BotClient, FrozenClock
 
 
 def _answer(slack: FakeSlack) -> dict[str, object]:
@@ -72,3 +73,53 @@ class TestWithoutAChannel:
         assert notices(slack, kind="digest") == []
         await bot.command("digest", user="UADMIN")
         assert "Weekly incident digest" in json.dumps(_answer(slack)["blocks"])
+
+
+async def _items_in_a_private_incident(bot: BotClient) -> None:
+    public = await bot.declare("Cache storm", user="UALICE", severity="SEV2")
+    await bot.command("action Add a cache alert <@UBOB>", channel=public.channel_id or "")
+    secret = await bot.declare("Credential leak", user="UALICE", private=True)
+    for text in ("Rotate the leaked key <@UCAROL> due:2026-11-24", "Audit who read it <@UBOB>"):
+        await bot.command(f"action {text}", channel=secret.channel_id or "")
+
+
+async def test_a_posted_digest_leaves_private_incidents_items_out(
+    bot: BotClient, slack: FakeSlack, clock: FrozenClock
+) -> None:
+    await _items_in_a_private_incident(bot)
+    await bot.command("digest post", user="UADMIN")
+    await bot.runtime.follow_through.reconcile()  # and the scheduled one, Mondays 09:00 UTC
+    clock.current = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    await run_due(bot)
+    posted = notices(slack, kind="digest")
+    assert len(posted) == 2
+    for digest in posted:
+        shown = json.dumps(digest["blocks"])
+        assert "Open action items* (1)" in shown and "<@UBOB>: 1 open" in shown, shown
+        assert "UCAROL" not in shown and "private" not in shown.lower() and "overdue" not in shown
+
+
+async def test_an_admins_preview_counts_private_items_under_a_private_label(
+    bot: BotClient, slack: FakeSlack, clock: FrozenClock
+) -> None:
+    await _items_in_a_private_incident(bot)
+    clock.advance(days=2)  # the key's rotation is overdue now
+    await bot.command("digest", user="UADMIN")
+    shown = json.dumps(_answer(slack)["blocks"])
+    assert "Open action items* (1)" in shown and "<@UBOB>: 1 open" in shown and "UCAROL" not in shown
+    assert ":lock: Private incidents: 2 open action items (1 overdue), left out of the posted digest" in shown
+
+
+class TestADigestChannelGivenByName:
+    @pytest.fixture
+    def policy(self) -> Policy:
+        return Policy(channels=Channels(announcement="incidents"), admins=["UADMIN"])
+
+    async def test_the_answer_names_the_channel_it_was_posted_in(self, bot: BotClient, slack: FakeSlack) -> None:
+        incidents = slack.channel_by_name("incidents")
+        assert incidents is not None
+        await bot.command("digest post", user="UADMIN")
+        assert _answer(slack)["text"] == f"Posted the weekly digest in <#{incidents.id}>."
+        incidents.is_archived = True
+        await bot.command("digest post", user="UADMIN")
+        assert _answer(slack)["text"] == "I couldn't post the digest in #incidents (is_archived)."
