@@ -39,6 +39,14 @@ def unknown_command(word: str, policy: Policy) -> str:
     return f"I don't know `{escape(readable(word, {}))}`.\n\n{usage(policy)}"
 
 
+def no_incident_to_change(doing: str, *, open_only: bool = False) -> str:
+    """The message shortcuts' answer when their picker would be empty; `doing` e.g. "add this to"."""
+    return (
+        f"There is no {'open ' if open_only else ''}incident you can {doing}: only members of an incident's "
+        "channel, its role holders and Firebreak admins can. Join the incident's channel first."
+    )
+
+
 def needs_argument(example: str) -> str:
     return f"Say which, e.g. `{example}`."
 

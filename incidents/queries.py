@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from incidents.access import is_admin, visible
+from incidents.access import is_admin, may_change, visible
 from incidents.context import Context
 from incidents.model import Incident, IncidentFilter, TimelineEvent
 
@@ -15,6 +15,24 @@ async def list_incidents(ctx: Context, viewer: str, query: IncidentFilter) -> li
     async with ctx.uow(write=False) as uow:
         visible_to = None if is_admin(ctx, viewer) else viewer
         return await uow.incidents.search(replace(query, visible_to=visible_to))
+
+
+async def changeable_incidents(
+    ctx: Context, actor: str, query: IncidentFilter, *, channel_id: str | None = None
+) -> list[Incident]:
+    """Incidents matching `query` that `actor` may change, to offer in a picker: every one to an admin; to anyone
+    else those they declared, hold a role in or are a recorded member of, and the incident of `channel_id` (where
+    they are looking) when Slack says they are in its channel (who joined before the bot saw them)."""
+    if is_admin(ctx, actor):
+        return await list_incidents(ctx, actor, query)
+    async with ctx.uow(write=False) as uow:
+        found = await uow.incidents.search(replace(query, involving=actor, visible_to=None))
+        here = await uow.incidents.get_by_channel(channel_id) if channel_id else None
+        if here is None or any(i.id == here.id for i in found):
+            return found
+        if (query.open_only and (here.resolved_at or here.closed_at)) or not await may_change(ctx, uow, here, actor):
+            return found
+    return [here, *found]
 
 
 async def show_incident(

@@ -7,8 +7,11 @@ UEVE is in no incident channel here.
 
 from __future__ import annotations
 
+import json
+
 from incidents.action_items import ActionItem, ActionItemFilter
 from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.harness import BotClient
 
 
@@ -54,3 +57,60 @@ async def test_done_and_reassign_do_not_open_for_outsiders_either(bot: BotClient
         await bot.click(action_id, str(item.id), user="UEVE")
         assert _answer(slack) == f"There is no action item #{item.id}."
     assert len(slack.calls_to("views.open")) == opened
+
+
+# -- the message shortcuts' incident picker ---------------------------------------------------------
+SHORTCUTS = ("add_to_timeline", "create_action_item")
+
+
+async def _run_shortcut(bot: BotClient, slack: FakeSlack, callback_id: str, user: str, channel: str) -> list[str]:
+    """The incidents the shortcut's form offers (none when it does not open)."""
+    named = slack.channel_by_name(channel)  # "general", or an incident channel's id
+    channel = named.id if named is not None else channel
+    message = slack.add_message(channel, user="UDAVE", text="we should add a circuit breaker")
+    opened = len(slack.calls_to("views.open"))
+    body = req.message_action_body(
+        callback_id=callback_id,
+        user_id=user,
+        channel_id=channel,
+        message={"type": "message", "user": "UDAVE", "text": message.text, "ts": message.ts},
+        trigger_id=slack.new_trigger_id(user),
+        response_url=slack.new_response_url(),
+    )
+    assert (await bot.post(body, content_type="application/x-www-form-urlencoded")).status == 200
+    await bot.settle()
+    if len(slack.calls_to("views.open")) == opened:
+        return []
+    view = slack.calls_to("views.open")[-1].args["view"]
+    picker = next((b for b in view["blocks"] if b.get("block_id") == "incident"), None)
+    if picker is None:  # one incident, preselected: the form names it in its metadata
+        return [json.loads(view["private_metadata"])["incident"]]
+    return [o["value"] for o in picker["element"]["options"]]
+
+
+async def test_the_shortcuts_offer_only_incidents_you_may_change(bot: BotClient, slack: FakeSlack) -> None:
+    mine = await bot.declare("Alice's incident", user="UALICE")
+    bobs = await bot.declare("Bob's incident", user="UBOB")
+    secret = await bot.declare("Bob's secret", user="UBOB", private=True)
+    for callback_id in SHORTCUTS:
+        assert await _run_shortcut(bot, slack, callback_id, "UALICE", "general") == [mine.reference], callback_id
+        in_bobs_channel = await _run_shortcut(bot, slack, callback_id, "UALICE", bobs.channel_id or "")
+        assert in_bobs_channel == [mine.reference], callback_id  # where she looks is not hers to change
+        everything = await _run_shortcut(bot, slack, callback_id, "UADMIN", "general")
+        assert set(everything) == {mine.reference, bobs.reference, secret.reference}, callback_id
+
+
+async def test_a_member_slack_knows_of_is_offered_the_incident_of_the_channel(bot: BotClient, slack: FakeSlack) -> None:
+    bobs = await bot.declare("Bob's incident", user="UBOB")
+    channel = bobs.channel_id or ""
+    slack.channels[channel].members.add("UCAROL")  # joined before the bot saw it: only Slack knows
+    for callback_id in SHORTCUTS:
+        assert await _run_shortcut(bot, slack, callback_id, "UCAROL", channel) == [bobs.reference], callback_id
+
+
+async def test_someone_who_may_change_no_incident_is_told_so(bot: BotClient, slack: FakeSlack) -> None:
+    await bot.declare("Alice's incident", user="UALICE")
+    for callback_id in SHORTCUTS:
+        assert await _run_shortcut(bot, slack, callback_id, "UEVE", "general") == []
+        answer = _answer(slack)
+        assert "no" in answer and "incident" in answer and "member" in answer, answer

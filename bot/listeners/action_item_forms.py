@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.capture_events import chat_message
 from bot.errors import describe
 from bot.people_fields import person_field_errors
+from bot.text import no_incident_to_change
 from bot.views import action_items as item_views
 from bot.views.inputs import selected_user, text_value
 from incidents.action_items import NewActionItem
@@ -22,7 +23,7 @@ from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput
 from incidents.message_text import readable
 from incidents.model import IncidentFilter
-from incidents.queries import incident_for_channel, list_incidents
+from incidents.queries import changeable_incidents, incident_for_channel
 
 Apply = Callable[[str, dict[str, Any]], Awaitable[str]]
 
@@ -119,14 +120,24 @@ def register_item_forms(app: AsyncApp, ctx: Context) -> None:
     async def open_from_message(body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         user = body["user"]["id"]
         try:
-            incidents = await list_incidents(ctx, user, IncidentFilter(open_only=False, limit=100))
-            message = chat_message(body["channel"]["id"], body["message"])
+            channel = body["channel"]["id"]
+            query = IncidentFilter(open_only=False, limit=100)
+            incidents = await changeable_incidents(ctx, user, query, channel_id=channel)
+            if not incidents:
+                await respond(
+                    text=no_incident_to_change("add an action item to"),
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
+                return
+            message = chat_message(channel, body["message"])
             here = await incident_for_channel(ctx, message.channel_id)
             view = item_views.render_new_item_modal(
                 creator=user,
                 incidents=incidents,
                 text=readable(message.text, {})[:500],  # a plain-text field would show `&gt;` as it is
-                preselect=here.reference if here else None,
+                # The incident where the message is, when it is one of those offered (else it would be picked unseen).
+                preselect=here.reference if here and any(i.id == here.id for i in incidents) else None,
                 source="shortcut",
             )
             await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -15,6 +15,7 @@ from bot.blocks.timeline import EXPORT_ACTIONS, render_timeline_blocks, timeline
 from bot.capture_events import chat_message
 from bot.command_parser import ParsedCommand
 from bot.errors import describe
+from bot.text import no_incident_to_change
 from bot.views.shortcut import (
     CALLBACK_ID,
     payload_permalink,
@@ -27,7 +28,7 @@ from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput
 from incidents.model import IncidentFilter
 from incidents.notes import add_note, edit_note, remove_note, retime_note
-from incidents.queries import list_incidents
+from incidents.queries import changeable_incidents
 from incidents.reading import add_message_to_timeline, read_timeline, timeline_file
 from incidents.timeline_export import FORMATS
 
@@ -135,15 +136,18 @@ def register_timeline(app: AsyncApp, ctx: Context) -> None:
     async def open_shortcut(body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         user = body["user"]["id"]
         try:
-            incidents = await list_incidents(ctx, user, IncidentFilter(open_only=True, limit=100))
+            channel = body["channel"]["id"]
+            incidents = await changeable_incidents(
+                ctx, user, IncidentFilter(open_only=True, limit=100), channel_id=channel
+            )
             if not incidents:
                 await respond(
-                    text="There is no open incident you can add this to.",
+                    text=no_incident_to_change("add this to", open_only=True),
                     response_type="ephemeral",
                     replace_original=False,
                 )
                 return
-            message = replace(chat_message(body["channel"]["id"], body["message"]), permalink=payload_permalink(body))
+            message = replace(chat_message(channel, body["message"]), permalink=payload_permalink(body))
             view = render_add_to_timeline_modal(incidents, message, preselect=await _incident_here(ctx, message))
             await client.views_open(trigger_id=body["trigger_id"], view=view)
         except Exception as exc:
