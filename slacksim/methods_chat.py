@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .api import ApiError, Handler, Request, arg_json_list, arg_str, channel_arg, message_arg
+from .api import ApiError, Handler, Request, arg_bool, arg_json_list, arg_str, channel_arg, message_arg
 from .blockkit import message_block_errors
 from .render import message_json, permalink
 from .state import Channel, Message, Workspace
@@ -52,12 +52,14 @@ def post_message(ws: Workspace, req: Request) -> dict[str, Any]:
     _can_post(ws, channel)
     text, blocks = _content(req)
     metadata = req.args.get("metadata")
+    thread_ts = arg_str(req.args, "thread_ts") or None
     message = Message(
         ts=ws.next_ts(),
         user=ws.bot_user_id,
         text=text or "",
         blocks=blocks,
-        thread_ts=arg_str(req.args, "thread_ts") or None,
+        thread_ts=thread_ts,
+        subtype="thread_broadcast" if thread_ts and arg_bool(req.args, "reply_broadcast") else None,
         bot_id=ws.bot_id,
         metadata=metadata if isinstance(metadata, dict) else None,
         attachments=arg_json_list(req.args, "attachments"),

@@ -44,8 +44,9 @@ def _window(req: Request, messages: list[Message]) -> list[Message]:
 
 def history(ws: Workspace, req: Request) -> dict[str, Any]:
     channel = channel_arg(ws, req.args)
-    # Thread replies stay out of history, as in Slack; it lists parents and plain messages newest first.
-    top_level = [m for m in channel.messages if not m.is_reply]
+    # Thread replies stay out of history, as in Slack, unless also sent to the channel (thread_broadcast); it
+    # lists parents, plain messages and those replies newest first.
+    top_level = [m for m in channel.messages if m.in_history]
     top_level.sort(key=lambda m: parse_ts(m.ts), reverse=True)
     page, next_cursor = paginate(_window(req, top_level), req.args, cap=ws.history_page_cap)
     threads = threads_of(channel)

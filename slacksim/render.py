@@ -69,6 +69,8 @@ def message_json(
         body["blocks"] = message.blocks
     if message.attachments is not None:
         body["attachments"] = message.attachments
+    if message.subtype:
+        body["subtype"] = message.subtype
     if message.thread_ts:
         body["thread_ts"] = message.thread_ts
     if message.edited_ts:
@@ -87,6 +89,8 @@ def message_json(
             parent = channel.find_message(message.thread_ts)
             if parent is not None:
                 body["parent_user_id"] = parent.user
+                if message.subtype == "thread_broadcast":  # Slack sends the thread's parent along, as `root`
+                    body["root"] = message_json(ws, parent, channel, threads)
         if message.ts in channel.pins:
             body["pinned_to"] = [channel.id]
         if not message.is_reply:

@@ -172,10 +172,21 @@ class FakeSlack(CallRecorder):
         return channel
 
     def add_message(
-        self, channel_id: str, *, user: str, text: str, thread_ts: str | None = None, blocks: list[Any] | None = None
+        self,
+        channel_id: str,
+        *,
+        user: str,
+        text: str,
+        thread_ts: str | None = None,
+        blocks: list[Any] | None = None,
+        broadcast: bool = False,
     ) -> Message:
-        """Seed a message a person wrote (so it is not the bot's to update or delete)."""
-        message = Message(ts=self.workspace.next_ts(), user=user, text=text, blocks=blocks, thread_ts=thread_ts)
+        """Seed a message a person wrote (so it is not the bot's to update or delete); `broadcast`: a reply in
+        `thread_ts` also sent to the channel."""
+        subtype = "thread_broadcast" if broadcast and thread_ts else None
+        message = Message(
+            ts=self.workspace.next_ts(), user=user, text=text, blocks=blocks, thread_ts=thread_ts, subtype=subtype
+        )
         self.channels[channel_id].messages.append(message)
         return message
 

@@ -35,10 +35,16 @@ class Message:
     reactions: dict[str, list[str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     attachments: list[dict[str, Any]] | None = None
+    subtype: str | None = None  # "thread_broadcast": a reply also sent to the channel
 
     @property
     def is_reply(self) -> bool:
         return self.thread_ts is not None and self.thread_ts != self.ts
+
+    @property
+    def in_history(self) -> bool:
+        """Listed in conversations.history: top-level messages, and replies also sent to the channel."""
+        return not self.is_reply or self.subtype == "thread_broadcast"
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from incidents.backfill import backfill_open_incidents
 from incidents.model import Incident
 from incidents.policy import Policy
+from slacksim import requests as req
 from tests.conftest import make_settings
 from tests.fakeslack import FakeSlack
 from tests.harness import BotClient, FrozenClock, running_bot
@@ -129,3 +130,37 @@ async def test_start_up_captures_every_missed_message_and_reply_once(
         [report] = await backfill_open_incidents(second.ctx)
         assert report.messages == 0
         await _check_captured_once(second, incident, outage)
+
+
+async def test_a_reply_also_sent_to_the_channel_is_captured_once(bot: BotClient, slack: FakeSlack) -> None:
+    # Slack lists such a reply (subtype thread_broadcast) both in the channel's history and in its thread.
+    incident = await bot.declare("Checkout errors")
+    channel = incident.channel_id
+    assert channel
+    parent, _ = await say(bot, channel, "UBOB", "parent said live")
+    live = slack.add_message(channel, user="UCAROL", text="broadcast heard live", thread_ts=parent, broadcast=True)
+    event = req.message_event(channel=channel, user="UCAROL", text=live.text, ts=live.ts, thread_ts=parent)
+    assert (await bot.event({**event, "subtype": "thread_broadcast"})).status == 200
+    slack.add_message(channel, user="UDAVE", text="broadcast missed", thread_ts=parent, broadcast=True)
+    slack.add_message(channel, user="UEVE", text="reply missed", thread_ts=parent)
+    fresh = slack.add_message(channel, user="UDAVE", text="new thread, missed")
+    slack.add_message(channel, user="UEVE", text="broadcast in it, missed", thread_ts=fresh.ts, broadcast=True)
+
+    for _ in range(2):
+        await bot.command("timeline sync", channel=channel)
+    captured = chat(await entries(bot, incident.reference))
+    assert sorted(Counter(e.text for e in captured).items()) == [
+        ("broadcast heard live", 1),
+        ("broadcast in it, missed", 1),
+        ("broadcast missed", 1),
+        ("new thread, missed", 1),
+        ("parent said live", 1),
+        ("reply missed", 1),
+    ]
+    threads = {e.text: e.thread_ts for e in captured if e.thread_ts}
+    assert threads == {
+        "broadcast heard live": parent,
+        "broadcast missed": parent,
+        "reply missed": parent,
+        "broadcast in it, missed": fresh.ts,
+    }
