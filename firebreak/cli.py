@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from firebreak.demo import DEFAULT_OUTPUT, play_demo
 from firebreak.logs import configure_logging
@@ -22,7 +22,7 @@ from incidents.policy import PolicyError, load_policy
 from incidents.postmortem_markdown import render_markdown
 from incidents.postmortem_publish import postmortem_to_print
 from postmortem.drafter import PostmortemDrafter
-from storage.database import Database
+from storage.database import Database, DatabaseUnavailable, failure_reason
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -53,6 +53,7 @@ def _migrate(_args: argparse.Namespace) -> int:
     async def go() -> None:
         database = Database(settings.database_url)
         try:
+            await database.open()
             await upgrade(database)
         finally:
             await database.dispose()
@@ -80,6 +81,7 @@ def _postmortem(args: argparse.Namespace) -> int:
     async def go() -> str:
         database = Database(settings.database_url)
         try:
+            await database.open()
             uow = SqlUnitOfWorkFactory(database)
             found = await postmortem_to_print(uow, PostmortemDrafter(), policy, SystemClock(), args.reference)
         finally:
@@ -123,6 +125,20 @@ def _installed_version() -> str:
         return "(not installed)"
 
 
+def _say(problems: str) -> None:
+    """Each line of `problems` (a policy file may have several) as a line of its own, prefixed."""
+    for line in problems.splitlines() or [""]:
+        print(f"firebreak: {line}", file=sys.stderr)
+
+
+def _os_problem(exc: OSError) -> str:
+    """What the operating system refused, named: `path: reason` (as coreutils say it), else the reason."""
+    reason = failure_reason(exc)
+    if exc.filename is not None:
+        return f"{exc.filename}: {reason}."
+    return f"{reason} ({type(exc).__name__})."
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="firebreak", description="Slack-first incident management.")
     parser.add_argument("--version", action="version", version=f"firebreak {_installed_version()}")
@@ -150,14 +166,19 @@ def main(argv: list[str] | None = None) -> int:
         print(SETUP_HELP, file=sys.stderr)
         return 2
     except (SettingsError, PolicyError) as exc:
-        print(f"firebreak: {exc}", file=sys.stderr)
+        _say(str(exc))
         return 2
     except BrokenPipeError:  # the output was piped into something that stopped reading (e.g. `| head`)
         return 0
-    except (OperationalError, InterfaceError, OSError) as exc:
-        # Not a traceback: the operator needs to know which setting to look at.
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(f"firebreak: cannot open the database at DATABASE_URL ({reason}).", file=sys.stderr)
+    # Not tracebacks: the operator needs to know what failed, and which setting (if any) to look at.
+    except DatabaseUnavailable as exc:  # raised only where the database is opened
+        _say(f"cannot open the database at DATABASE_URL ({exc}).")
+        return 2
+    except DBAPIError as exc:
+        _say(f"the database failed ({failure_reason(exc)}).")
+        return 2
+    except OSError as exc:
+        _say(_os_problem(exc))
         return 2
     except KeyboardInterrupt:
         return 130

@@ -113,6 +113,7 @@ async def runtime(
     session = aiohttp.ClientSession()
     drafter = postmortem_drafter(settings, metrics.model)
     try:
+        await database.open()
         if migrate:
             await upgrade(database)
         client = web_client(

@@ -9,10 +9,12 @@ and, thanks to WAL, never wait for the writer. PostgreSQL needs none of this: on
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
@@ -56,6 +58,19 @@ def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
     return engine
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be opened (unreachable, the login refused, no such file…); the message says why."""
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A driver's or the operating system's failure in a few words, on one line."""
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, OSError) and cause.errno:
+        return os.strerror(cause.errno).lower()
+    words = str(cause).strip()
+    return words.splitlines()[0] if words else type(cause).__name__
+
+
 class Database:
     """The engines for one database URL, with a session factory for reads and one for writes."""
 
@@ -82,6 +97,15 @@ class Database:
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self.writer if write else self.reader)()
+
+    async def open(self) -> None:
+        """Connect once, before anything else uses the database: one that cannot be opened raises
+        DatabaseUnavailable, so that it is told apart from every failure that comes later."""
+        try:
+            async with self.write_engine.connect():
+                pass
+        except (DBAPIError, OSError) as exc:  # asyncpg raises the OSErrors of connecting (refused, unknown host) bare
+            raise DatabaseUnavailable(failure_reason(exc)) from exc
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query within two seconds."""
