@@ -139,10 +139,16 @@ class SlackEdge:
         return labels, await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
 
-def _refuse(problem: str, *, retry: str | None) -> web.Response:
+def refuse_malformed(problem: str, *, retry: str | int | None = None) -> str:
+    """Log one warning for a malformed request, and return the reason it gives (also over Socket Mode)."""
     # One line, whatever keys the sender chose: the reason may quote them.
     reason = " ".join(f"Malformed Slack request: {problem}".split())[:REASON_MAX]
     log.warning("%s%s", reason, f" (retry {retry})" if retry else "")
+    return reason
+
+
+def _refuse(problem: str, *, retry: str | None) -> web.Response:
+    reason = refuse_malformed(problem, retry=retry)
     # Slack would deliver a refused event again, up to three times: the same body would be refused again.
     return web.Response(status=400, text=reason, headers={"X-Slack-No-Retry": "1"})
 

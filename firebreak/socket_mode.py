@@ -13,11 +13,11 @@ import asyncio
 import logging
 
 import aiohttp
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.socket_edge import CheckedSocketModeHandler
 from firebreak.settings import HINTS, SettingsError
 
 log = logging.getLogger("firebreak")
@@ -39,7 +39,7 @@ LONGEST_RETRY_SECONDS = 60.0
 
 class SocketMode:
     def __init__(self, bolt: AsyncApp, app_token: str, client: AsyncWebClient) -> None:
-        self.handler = AsyncSocketModeHandler(bolt, app_token, web_client=client)
+        self.handler = CheckedSocketModeHandler(bolt, app_token, web_client=client)
         self._app_token = app_token
         self._client = client
         self.connecting: asyncio.Task[None] | None = None

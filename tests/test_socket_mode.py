@@ -3,120 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import socket
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from firebreak.serve import serve
 from slacksim import FakeSlack
 from tests.conftest import make_settings
-from tests.harness import SIGNING_SECRET, serve_app
-
-APP_TOKEN = "xapp-1-A0TEST-1-socketmode"
-WAIT = 10  # seconds; a bound on real conditions, never a pause
-
-
-@dataclass
-class SlackSocket:
-    """Slack's side of the websocket: records the connection and every text frame the bot sends."""
-
-    connected: asyncio.Future[web.WebSocketResponse] = field(default_factory=asyncio.Future)
-    received: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
-
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()  # answers the client's pings itself (autoping)
-        await ws.prepare(request)
-        if not self.connected.done():
-            self.connected.set_result(ws)
-        async for message in ws:
-            if message.type == aiohttp.WSMsgType.TEXT:
-                self.received.put_nowait(json.loads(message.data))
-        return ws
-
-    async def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
-        """Send one envelope and return the bot's acknowledgement of it."""
-        ws = self.connected.result()
-        await ws.send_json(envelope)
-        async with asyncio.timeout(WAIT):
-            reply = await self.received.get()
-        assert reply.get("envelope_id") == envelope["envelope_id"], reply
-        return reply
-
-
-@pytest.fixture
-async def slack_socket(slack: FakeSlack) -> AsyncIterator[SlackSocket]:
-    server = SlackSocket()
-    app = web.Application()
-    app.router.add_get("/link", server.handle)
-    runner, url = await serve_app(app)
-    slack.socket_mode_url = url.replace("http://", "ws://") + "link"
-    try:
-        yield server
-    finally:
-        await runner.cleanup()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("0.0.0.0", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def slash_command_envelope(envelope_id: str, text: str, response_url: str) -> dict[str, Any]:
-    payload = {
-        "token": "unused",
-        "team_id": "T0TEST",
-        "team_domain": "fake-team",
-        "channel_id": "CGENERAL",
-        "channel_name": "general",
-        "user_id": "UALICE",
-        "user_name": "alice",
-        "command": "/incident",
-        "text": text,
-        "api_app_id": "A0TEST",
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": "1234.5678.abcdef",
-    }
-    return {"envelope_id": envelope_id, "type": "slash_commands", "accepts_response_payload": True, "payload": payload}
-
-
-def events_api_envelope(envelope_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    payload = {
-        "token": "unused",
-        "team_id": "T0TEST",
-        "api_app_id": "A0TEST",
-        "event": event,
-        "type": "event_callback",
-        "event_id": "Ev0SOCKET1",
-        "event_time": int(time.time()),
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": "T0TEST",
-                "user_id": "UBOT",
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
-    }
-    return {
-        "envelope_id": envelope_id,
-        "type": "events_api",
-        "accepts_response_payload": False,
-        "retry_attempt": 0,
-        "retry_reason": "",
-        "payload": payload,
-    }
+from tests.harness import SIGNING_SECRET
+from tests.socket_mode_support import (
+    APP_TOKEN,
+    WAIT,
+    SlackSocket,
+    events_api_envelope,
+    free_port,
+    slash_command_envelope,
+)
+from tests.socket_mode_support import slack_socket as slack_socket  # fixture
 
 
 @pytest.mark.parametrize("signing_secret", [SIGNING_SECRET, None], ids=["http-and-socket", "socket-only"])
