@@ -5,12 +5,16 @@ error forever, a traceback each time, and Bolt's handler awaits that loop before
 token was never reported, and while Slack was unreachable SIGTERM went unheard. Here the URL is asked for
 by a loop of our own, in a task that shutdown cancels: a refused token ends it with a settings error, and an
 outage is a one-line warning and a retry, backing off.
+
+Once connected, a dropped connection is the client's own to re-establish, and it logs each failed attempt as
+an error with a traceback. Its logger ("firebreak.socket_mode") has a filter that makes those one-line warnings.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -35,11 +39,37 @@ REFUSED = frozenset(
 )
 FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 60.0
+# What going without Slack for a while raises: failures to connect, to be answered, or an answer refusing.
+CONNECTION_FAILURES = (OSError, TimeoutError, aiohttp.ClientError, SlackApiError)
+_TICKET = re.compile(r"ticket=[^&\s'\"\]]+")  # the WebSocket URL's one-time ticket: no log needs it
+
+
+class OneLineConnectionWarnings(logging.Filter):
+    """slack_sdk's Socket Mode client logs a dropped connection, and each attempt to reconnect that fails, as an
+    error (with a traceback, when it has one). To an operator these are one event, Slack unreachable for a while:
+    each becomes a one-line warning. A record carrying any other exception (a bug) keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failure = record.exc_info[1] if record.exc_info else None
+        if record.levelno < logging.ERROR or (failure is not None and not isinstance(failure, CONNECTION_FAILURES)):
+            return True
+        words = " ".join(record.getMessage().split())
+        record.msg, record.args = "Socket Mode: " + _TICKET.sub("ticket=…", words), None
+        record.exc_info, record.exc_text = None, None
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+
+def _client_logger() -> logging.Logger:
+    logger = logging.getLogger("firebreak.socket_mode")
+    if not any(isinstance(f, OneLineConnectionWarnings) for f in logger.filters):
+        logger.addFilter(OneLineConnectionWarnings())
+    return logger
 
 
 class SocketMode:
     def __init__(self, bolt: AsyncApp, app_token: str, client: AsyncWebClient) -> None:
-        self.handler = CheckedSocketModeHandler(bolt, app_token, web_client=client)
+        self.handler = CheckedSocketModeHandler(bolt, app_token, web_client=client, logger=_client_logger())
         self._app_token = app_token
         self._client = client
         self.connecting: asyncio.Task[None] | None = None

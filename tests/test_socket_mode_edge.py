@@ -3,6 +3,7 @@ deliver it again) and dropped with one warning; nothing is stored and no listene
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.conftest import make_settings
 from tests.harness import stored_rows
 from tests.socket_mode_support import (
     APP_TOKEN,
+    WAIT,
     SlackSocket,
     events_api_envelope,
     free_port,
@@ -74,3 +76,46 @@ async def test_a_malformed_request_is_acknowledged_and_dropped(
     assert "event.user: is missing" in warnings[1] and "actions: is missing" in warnings[2], warnings
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert "/incident" in help_answer["payload"]["text"]  # a well-formed one is answered as before
+
+
+class _Records(logging.Handler):
+    """Every record logged anywhere, and an event set once one matches `until`."""
+
+    def __init__(self, until: str) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.until = until
+        self.seen = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        if self.until in record.getMessage():
+            self.seen.set()
+
+
+async def test_a_dropped_connection_logs_one_line_warnings_and_no_traceback(
+    slack: FakeSlack, slack_socket: SlackSocket, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = make_settings(slack, database_url, slack_app_token=APP_TOKEN, port=free_port())
+    records = _Records(until="Failed to connect")
+    root = logging.getLogger()
+    root.addHandler(records)
+    try:
+        async with serving_over_socket_mode(settings, slack_socket):
+            # Slack goes away: the connection closes, and the address it hands out next refuses the handshake.
+            slack.socket_mode_url = slack.base_url.replace("http://", "ws://") + "gone?ticket=ONE-TIME-TICKET"
+            await slack_socket.connected.result().close()
+            async with asyncio.timeout(WAIT):
+                await records.seen.wait()
+    finally:
+        root.removeHandler(records)
+
+    assert [r.getMessage() for r in records.records if r.exc_info or r.exc_text] == []
+    failed = [r for r in records.records if "Failed to connect" in r.getMessage()]
+    assert failed and all(r.levelno == logging.WARNING and "\n" not in r.getMessage() for r in failed)
+    assert all(r.getMessage().startswith("Socket Mode: ") for r in failed)
+    assert "ONE-TIME-TICKET" not in " ".join(
+        r.getMessage() for r in records.records
+    )  # a credential, however short-lived
+    assert [r.getMessage() for r in records.records if r.levelno >= logging.ERROR] == []
