@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.blocks.format import clip_mrkdwn, message_mrkdwn
-from incidents.message_text import decode_entities, mentioned_users, readable
+from bot.blocks.format import clip_mrkdwn
+from incidents.message_text import decode_entities, mentioned_users, message_mrkdwn, readable
 from tests.fakeslack.mrkdwn import shown
 
 NAMES = {"U1": "alice", "U2": "bob"}
