@@ -9,6 +9,7 @@ invites count `already_in_channel` as done; pins `already_pinned`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, replace
@@ -201,7 +202,9 @@ async def perform(ctx: Context, planned: Planned, incident: Incident | None = No
     problems: list[str] = []
     rows = planned.now + planned.moved
     while rows:
-        outcomes = [o for w in rows if (o := await attempt(ctx, w, incident if w.key in mine else None))]
+        # Side by side: they do not depend on each other (one per chain), and the last is done sooner.
+        tried = await asyncio.gather(*(attempt(ctx, w, incident if w.key in mine else None) for w in rows))
+        outcomes = [o for o in tried if o is not None]
         for outcome in outcomes:
             if outcome.problem and outcome.work.key in mine:
                 problems.append(outcome.problem)
