@@ -1,8 +1,8 @@
 """What one process knows about its Slack effects between transactions (see incidents/effects.py).
 
 Rows of effects that were done are not deleted in a transaction of their own: their keys wait here and are
-deleted by the next transaction that runs anyway (the next change or declaration, the scheduler's pass, or
-its sweep). Until then the rows stay claimed by this process, so nobody else does them; if the process dies
+deleted by a transaction that runs anyway: the next change to the same incident, any change or declaration
+once BATCH of them have gathered, the scheduler's pass, or its sweep (every `scheduler.sweep`). Until then the rows stay claimed by this process, so nobody else does them; if the process dies
 first, their claim expires and whoever takes them over finds each message already posted (by its key), or
 repeats a call that is harmless twice (an invite, a pin, a topic).
 """
@@ -23,31 +23,51 @@ class Done:
     chained: bool
 
 
+# How many done rows of other incidents gather before a change or declaration deletes them along with its
+# own: in bulk, one statement now and then instead of one per declaration.
+BATCH = 64
+
+
 class Outbox:
     def __init__(self) -> None:
         # Tells the scheduler's timer about effects due later (set by the composition root).
         self.on_due: Callable[[datetime], None] | None = None
-        self._done: dict[str, Done] = {}
+        self._done: dict[int | None, dict[str, Done]] = {}  # by incident
+        self._count = 0
         self._queued: set[tuple[int, str]] = set()  # (incident, chain) where this process queued a row
         self._in_flight: set[str] = set()
 
     # -- done, not yet deleted ----------------------------------------------------------------------
     def done(self, key: str, done: Done) -> None:
-        self._done[key] = done
+        rows = self._done.setdefault(done.incident_id, {})
+        self._count += key not in rows
+        rows[key] = done
 
     def has_done(self) -> bool:
-        return bool(self._done)
+        return self._count > 0
 
     def take_done(self, *, within: int | None = None) -> dict[str, Done]:
         """Done rows handed to one transaction to delete (each to one only, so two never lock the same rows).
 
-        `within`: the incident a change's transaction holds locked; rows on chains of other incidents stay for
-        a transaction that locks their incidents first. If the transaction fails, its rows stay claimed until
+        `within`: the incident a change's transaction holds locked. Its own rows are taken, and once BATCH
+        have gathered, other incidents' rows on no chain too; rows on chains of other incidents stay for a
+        transaction that locks their incidents first. If the transaction fails, its rows stay claimed until
         the claim expires: then they are done again, harmlessly.
         """
-        taken = {k: d for k, d in self._done.items() if within is None or not d.chained or d.incident_id == within}
-        for key in taken:
-            del self._done[key]
+        if within is None:
+            taken = {k: d for rows in self._done.values() for k, d in rows.items()}
+            self._done, self._count = {}, 0
+            return taken
+        taken = self._done.pop(within, {})
+        if self._count - len(taken) >= BATCH:
+            for incident_id, rows in list(self._done.items()):
+                loose = {k: d for k, d in rows.items() if not d.chained}
+                taken |= loose
+                for key in loose:
+                    del rows[key]
+                if not rows:
+                    del self._done[incident_id]
+        self._count -= len(taken)
         return taken
 
     # -- rows queued behind one of ours ----------------------------------------------------------------
