@@ -2,9 +2,10 @@
 
 Rows of effects that were done are not deleted in a transaction of their own: their keys wait here and are
 deleted by a transaction that runs anyway: the next change to the same incident, any change or declaration
-once BATCH of them have gathered, the scheduler's pass, or its sweep (every `scheduler.sweep`). Until then the rows stay claimed by this process, so nobody else does them; if the process dies
-first, their claim expires and whoever takes them over finds each message already posted (by its key), or
-repeats a call that is harmless twice (an invite, a pin, a topic).
+once BATCH of them have gathered, the scheduler's pass, or its sweep (every `scheduler.sweep`). Until then
+the rows stay claimed by this process, so nobody else does them; if the process dies first, their claim
+expires and whoever takes them over finds each message already posted (by its key), or repeats a call that
+is harmless twice (an invite, a pin, a topic).
 """
 
 from __future__ import annotations
