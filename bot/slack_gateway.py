@@ -17,7 +17,7 @@ from bot.blocks.notices import notice_text, render_notice_blocks
 from bot.blocks.summary import render_announcement_blocks, render_summary_blocks, summary_text
 from bot.slack_calls import call_slack
 from bot.slack_people import SlackPeople
-from bot.slack_reading import NOTICE_EVENT, SlackReader, find_notice
+from bot.slack_reading import EFFECT_EVENT, NOTICE_EVENT, SlackReader, find_notice, keyed
 from incidents.errors import ChannelNameTaken, ChatError
 from incidents.model import ChannelRef, Incident
 from incidents.policy import Policy
@@ -57,7 +57,7 @@ class SlackGateway:
 
     async def invite(self, channel_id: str, user_ids: Sequence[str]) -> None:
         # One user per call: a single bad id would otherwise fail the whole batch, and we say who failed.
-        failed: dict[str, str] = {}
+        failed: dict[str, ChatError] = {}
         for user_id in user_ids:
             if user_id == self.bot_user_id:
                 continue
@@ -67,12 +67,16 @@ class SlackGateway:
                 )
             except ChatError as exc:
                 if exc.code != "already_in_channel":
-                    failed[user_id] = exc.code
+                    failed[user_id] = exc
         if failed:
-            codes = sorted(set(failed.values()))
-            raise ChatError(", ".join(codes), users=tuple(failed))
+            codes = ", ".join(sorted({e.code for e in failed.values()}))
+            # Retrying is worth it only if it can help every one of them (one call per person: see effects).
+            transient = all(e.retryable for e in failed.values())
+            waits = [e.retry_after for e in failed.values() if e.retry_after is not None]
+            retry_after = max(waits, default=None) if transient else None
+            raise ChatError(codes, users=tuple(failed), retry_after=retry_after, transient=transient)
 
-    async def post_summary(self, incident: Incident) -> str:
+    async def post_summary(self, incident: Incident, *, key: str | None = None) -> str:
         assert incident.channel_id is not None
         data = await call_slack(
             "chat.postMessage",
@@ -80,6 +84,7 @@ class SlackGateway:
                 channel=incident.channel_id,
                 text=summary_text(incident, self.policy),
                 blocks=render_summary_blocks(incident, self.policy, self.clock.now()),
+                metadata=keyed(EFFECT_EVENT, key),
             ),
         )
         return str(data["ts"])
@@ -103,7 +108,7 @@ class SlackGateway:
             ),
         )
 
-    async def announce(self, channel: str, incident: Incident) -> None:
+    async def announce(self, channel: str, incident: Incident, *, key: str | None = None) -> None:
         await call_slack(
             "chat.postMessage",
             self.client.chat_postMessage(
@@ -111,14 +116,18 @@ class SlackGateway:
                 text=f"{incident.reference} declared: {incident.title}",
                 blocks=render_announcement_blocks(incident, self.policy),
                 unfurl_links=False,
+                metadata=keyed(EFFECT_EVENT, key),
             ),
         )
 
-    async def post_notice(self, channel: str, incident: Incident, notice: Notice) -> None:
+    async def post_notice(self, channel: str, incident: Incident, notice: Notice, *, key: str | None = None) -> None:
         await call_slack(
             "chat.postMessage",
             self.client.chat_postMessage(
-                channel=channel, text=notice_text(incident, notice), blocks=render_notice_blocks(incident, notice)
+                channel=channel,
+                text=notice_text(incident, notice),
+                blocks=render_notice_blocks(incident, notice),
+                metadata=keyed(EFFECT_EVENT, key),
             ),
         )
 
@@ -142,12 +151,12 @@ class SlackGateway:
                 text=notice.text,
                 blocks=render_followup_blocks(notice),
                 unfurl_links=False,
-                metadata={"event_type": NOTICE_EVENT, "event_payload": {"key": key}},
+                metadata=keyed(NOTICE_EVENT, key),
             ),
         )
         return str(data.get("channel", target)), (str(data["ts"]) if data.get("ts") else None)
 
-    async def find_notice(self, target: str, key: str, *, since: datetime) -> bool:
+    async def find_notice(self, target: str, key: str, *, since: datetime) -> str | None:
         return await find_notice(self._reader, target, key, since.timestamp())
 
     async def channel_members(self, channel_id: str) -> set[str]:

@@ -105,11 +105,18 @@ class SlackReader:
         )
 
 
-NOTICE_EVENT = "firebreak_notice"
+NOTICE_EVENT = "firebreak_notice"  # follow-through: reminders, escalations, nudges, digests
+EFFECT_EVENT = "firebreak_effect"  # what a change posts: its notices, the summary, the announcement
+KEYED_EVENTS = frozenset({NOTICE_EVENT, EFFECT_EVENT})
 
 
-async def find_notice(reader: SlackReader, target: str, key: str, since_ts: float) -> bool:
-    """Look for a message carrying `key` in its metadata in `target` (a channel, or a user's DM)."""
+def keyed(event_type: str, key: str | None) -> dict[str, Any] | None:
+    """The message metadata that carries an idempotency key (None: no key, no metadata)."""
+    return {"event_type": event_type, "event_payload": {"key": key}} if key else None
+
+
+async def find_notice(reader: SlackReader, target: str, key: str, since_ts: float) -> str | None:
+    """The ts of a message carrying `key` in its metadata in `target` (a channel, or a user's DM), if any."""
     channel = target
     if target.startswith(("U", "W")):
         data = await reader._call("conversations.open", reader.client.conversations_open(users=target))
@@ -117,6 +124,6 @@ async def find_notice(reader: SlackReader, target: str, key: str, since_ts: floa
     args = {"channel": channel, "oldest": f"{since_ts:.6f}", "include_all_metadata": True}
     async for raw in reader._pages("conversations.history", **args):
         metadata = raw.get("metadata") or {}
-        if metadata.get("event_type") == NOTICE_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
-            return True
-    return False
+        if metadata.get("event_type") in KEYED_EVENTS and (metadata.get("event_payload") or {}).get("key") == key:
+            return str(raw["ts"])
+    return None

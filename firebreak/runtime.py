@@ -138,7 +138,7 @@ async def runtime(
             clock,
             sweep=policy.scheduler.sweep,
         )
-        planner.on_due = scheduler.wake_at
+        planner.on_due = ctx.outbox.on_due = scheduler.wake_at
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
         edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None

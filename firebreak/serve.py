@@ -68,6 +68,10 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
                 log.info("Drained: every lazy task finished; stopping")
             except TimeoutError:
                 log.warning("Gave up waiting for %d lazy task(s)", rt.lazy.pending)
+            try:  # the Slack effects that work finished: so the next start need not look at them again
+                await rt.follow_through.flush_done()
+            except Exception:
+                log.exception("Could not record the Slack effects done")
 
 
 def _start_socket_mode(rt: Runtime) -> SocketMode | None:

@@ -1,8 +1,9 @@
 """Changing a running incident: status, severity, roles, resolution, reopening, stakeholder updates.
 
 Each use case: find the incident and check the actor may change it, apply the change in one transaction
-(with a timeline event saying who, when, from and to), then tell the channel and refresh the pinned summary.
-Chat failures after the commit never undo the change; they come back as `problems` for the actor.
+(with a timeline event saying who, when, from and to, and its Slack effects as durable work: see effects.py),
+then tell the channel and refresh the pinned summary at once. Chat failures after the commit never undo the
+change: what may still succeed is retried later; what cannot comes back as `problems` for the actor.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from incidents import effects
 from incidents.access import ensure_can_change, locate
 from incidents.context import Context
-from incidents.errors import ChatError, InvalidInput, InvalidTransition
+from incidents.effect_runner import perform
+from incidents.effects import Planned, plan_effects
+from incidents.errors import InvalidInput, InvalidTransition
 from incidents.lifecycle import acknowledge, apply_status
 from incidents.model import Incident, TimelineEvent
 from incidents.people import ensure_person
-from incidents.ports import Notice
+from incidents.ports import Notice, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -68,31 +72,33 @@ async def _apply(ctx: Context, target: Target, mutate: Mutation, *, invite: Sequ
             await uow.incidents.add_members(fresh.reference, invite, change.event.at)
         if ctx.planner is not None:
             await ctx.planner.incident_changed(uow, fresh)
+        planned = await plan_broadcast(ctx, uow, fresh, change, actor=target.actor, invite=invite)
         await uow.commit()
-    return ChangeResult(fresh, await _broadcast(ctx, fresh, change, invite))
+    return ChangeResult(fresh, await broadcast(ctx, fresh, planned))
 
 
-async def _broadcast(ctx: Context, incident: Incident, change: Change, invite: Sequence[str]) -> list[str]:
-    problems: list[str] = []
-    if incident.channel_id is None:
-        return ["The incident has no channel, so nobody was told in Slack."]
-    if invite:
-        try:
-            await ctx.chat.invite(incident.channel_id, invite)
-        except ChatError as exc:
-            if exc.code != "already_in_channel":
-                problems.append(f"I couldn't invite {', '.join(f'<@{u}>' for u in invite)} ({exc.code}).")
+async def plan_broadcast(
+    ctx: Context, uow: UnitOfWork, incident: Incident, change: Change, *, actor: str | None, invite: Sequence[str] = ()
+) -> Planned | None:
+    """In the change's transaction: its Slack effects (invite, tell the channels, refresh the summary), as
+    durable work. None when the incident has no channel to tell."""
+    if incident.channel_id is None or incident.id is None:
+        return None
+    now = ctx.clock.now()
+    planned = [effects.invite(incident, invite, now, tell=actor)] if invite else []
     for channel in [incident.channel_id, *change.extra_channels]:
-        try:
-            await ctx.chat.post_notice(channel, incident, change.notice)
-        except ChatError as exc:
-            problems.append(f"I couldn't post in <#{channel}> ({exc.code}).")
-    if incident.summary_ts:
-        try:
-            await ctx.chat.update_summary(incident)
-        except ChatError as exc:
-            problems.append(f"I couldn't refresh the pinned summary ({exc.code}).")
-    return problems
+        planned.append(effects.notice(incident, channel, change.notice, now, tell=actor))
+    # Also without a summary yet: a refresh queued behind the summary's post shows what changed meanwhile.
+    planned.append(effects.refresh_summary(incident, now, tell=actor))
+    return await plan_effects(ctx, uow, incident.id, planned)
+
+
+async def broadcast(ctx: Context, incident: Incident, planned: Planned | None) -> list[str]:
+    """After the commit: do the planned effects at once; returns what was given up (what may still succeed is
+    retried by the scheduler, and nobody is told about it)."""
+    if planned is None:
+        return ["The incident has no channel, so nobody was told in Slack."]
+    return await perform(ctx, planned, incident)
 
 
 def _status_name(ctx: Context, status_id: str) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from incidents.capture import CaptureService
+from incidents.outbox import Outbox
 from incidents.policy import Policy
 from incidents.ports import Clock, FollowUpPlanner, IncidentChat, UnitOfWorkFactory
 from incidents.postmortem_ports import Drafter
@@ -28,3 +29,5 @@ class Context:
     planner: FollowUpPlanner | None = None
     # Drafts postmortems (a language model or the template; None where nothing drafts).
     drafter: Drafter | None = None
+    # This process's Slack effects between transactions (see incidents/effects.py); one per process.
+    outbox: Outbox = field(default_factory=Outbox)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from incidents import effects
 from incidents.context import Context
+from incidents.effect_runner import perform
+from incidents.effects import plan_effects
 from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
-from incidents.message_text import channel_mention
 from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, Incident, TimelineEvent
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
 from incidents.people import ensure_person
+from incidents.ports import DueWork
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -187,12 +190,6 @@ def _impact_start_source(request: DeclareRequest) -> ImpactStartSource:
     return ImpactStartSource.ENTERED if request.impact_started_at is not None else ImpactStartSource.DEFAULT
 
 
-def _topic(ctx: Context, incident: Incident) -> str:
-    status = ctx.policy.status(incident.status)
-    commander = f" · Commander <@{incident.commander}>" if incident.commander else ""
-    return f"{incident.reference} · {incident.severity} · {status.name if status else incident.status}{commander}"[:250]
-
-
 async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
     """Set up a recorded incident's channel (see `_set_up`). None when another worker already claimed it."""
     async with ctx.uow() as uow:
@@ -205,11 +202,13 @@ async def set_up_incident(ctx: Context, reference: str) -> SetupReport | None:
 
 
 async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
-    """Open the channel, invite, pin the summary and announce, for an incident whose set-up this worker claimed.
+    """Open the channel, post the summary, then invite, pin and announce, for an incident whose set-up this
+    worker claimed.
 
-    Each step is attempted even when an earlier optional one fails, and every failure is reported back, so
-    the incident is always consistent and the declarer knows exactly what did not happen. What set-up creates
-    is stored column by column, so a change someone makes meanwhile (a role, say) is never overwritten.
+    The channel is created here and now (its claim is the set-up's). Everything after is durable work written
+    with the channel in one transaction (see effects.py) and tried at once: what fails for a reason that may
+    pass is retried by the scheduler, and the declarer is told exactly what was given up. What set-up creates is
+    stored column by column, so a change someone makes meanwhile (a role, say) is never overwritten.
     """
     problems: list[str] = []
 
@@ -237,47 +236,48 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
     if ctx.capture is not None and incident.id is not None:
         ctx.capture.index.add(channel.id, incident.id)
     # The summary is posted before the channel is recorded, so one transaction stores both. Nobody but the bot
-    # is in the channel until the invites below, so nothing can ask for the incident by its channel meanwhile.
+    # is in the channel until the invites, so nothing can ask for the incident by its channel meanwhile.
+    assert incident.id is not None
+    posting: ChatError | None = None
     try:
-        incident.summary_ts = await ctx.chat.post_summary(incident)
+        incident.summary_ts = await ctx.chat.post_summary(incident, key=effects.summary_key(incident.id))
     except ChatError as exc:
-        problems.append(f"I couldn't post the incident summary ({exc.code}).")
+        posting = exc
+        if not exc.retryable:
+            problems.append(f"I couldn't post the incident summary ({exc.code}).")
     opened = TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}")
     async with ctx.uow() as uow:
         await uow.incidents.record_setup(incident.reference, channel=channel, summary_ts=incident.summary_ts)
         await uow.incidents.add_event(incident.reference, opened)
         if ctx.planner is not None:  # with a channel, update reminders can be planned too
             await ctx.planner.incident_opened(uow, incident)
+        planned = await plan_effects(ctx, uow, incident.id, _set_up_effects(ctx, incident, posting))
         await uow.commit()
-
-    try:
-        purpose = incident.title if not incident.description else f"{incident.title}: {incident.description}"
-        await ctx.chat.describe_channel(channel.id, topic=_topic(ctx, incident), purpose=purpose[:250])
-    except ChatError as exc:
-        problems.append(f"I couldn't set the channel topic and purpose ({exc.code}).")
-
-    invitees = sorted({incident.declared_by, *incident.roles.values()})
-    try:
-        await ctx.chat.invite(channel.id, invitees)
-    except ChatError as exc:
-        mentions = ", ".join(f"<@{u}>" for u in exc.users or invitees)
-        problems.append(f"I couldn't invite {mentions} ({exc.code}); please add them by hand.")
-
-    if incident.summary_ts is not None:
-        try:
-            await ctx.chat.pin(channel.id, incident.summary_ts)
-        except ChatError as exc:
-            problems.append(f"I couldn't pin the incident summary ({exc.code}).")
-
-    announcement = ctx.policy.channels.announcement
-    if announcement and not incident.private:
-        try:
-            await ctx.chat.announce(announcement, incident)
-        except ChatError as exc:
-            problems.append(f"I couldn't announce the incident in {channel_mention(announcement)} ({exc.code}).")
+    problems += await perform(ctx, planned, incident)
     if problems:
         await _tell_declarer(ctx, incident, problems)
     return SetupReport(incident, problems)
+
+
+def _set_up_effects(ctx: Context, incident: Incident, posting: ChatError | None) -> list[DueWork]:
+    """The steps after the channel: topic and purpose, invites, the summary's pin (or its post, when that failed
+    for a reason that may pass: retried later, after Retry-After), the announcement."""
+    now, who = ctx.clock.now(), incident.declared_by
+    steps = [
+        effects.describe_channel(incident, now, tell=who),
+        effects.invite(incident, sorted({incident.declared_by, *incident.roles.values()}), now, tell=who),
+    ]
+    if incident.summary_ts is not None:
+        steps.append(effects.pin_summary(incident, incident.summary_ts, now, tell=who))
+    elif posting is not None and posting.retryable:
+        wait = max(timedelta(seconds=posting.retry_after or 0), ctx.policy.scheduler.retry_after)
+        post = effects.post_summary(incident, now, tell=who)
+        data = {**post.data, "unsure": posting.retry_after is None}  # no answer: it may be there already
+        steps.append(replace(post, due_at=now + wait, state="pending", claimed_at=None, data=data))
+    announcement = ctx.policy.channels.announcement
+    if announcement and not incident.private:
+        steps.append(effects.announce(incident, announcement, now, tell=who))
+    return steps
 
 
 async def _tell_declarer(ctx: Context, incident: Incident, problems: list[str]) -> None:

@@ -27,13 +27,39 @@ class InvalidTransition(IncidentError):
     """A lifecycle change that the rules do not allow (e.g. reopening an open incident)."""
 
 
-class ChatError(Exception):
-    """A chat platform call failed; `code` is the platform's error code (e.g. `not_in_channel`)."""
+# Failures that say nothing about the request itself (too many requests, a platform outage): trying the same
+# thing again later can succeed. Every other refusal (an archived channel, a deactivated user) would be repeated.
+TRANSIENT_CODES = frozenset(
+    {"ratelimited", "slack_unreachable", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
 
-    def __init__(self, code: str, detail: str = "", *, users: tuple[str, ...] = ()) -> None:
+
+class ChatError(Exception):
+    """A chat platform call failed; `code` is the platform's error code (e.g. `not_in_channel`).
+
+    `retry_after` is how long the platform asked us to wait (a rate limit's Retry-After, in seconds), and
+    `transient` marks a failure of the platform rather than of the request (a 5xx, no answer at all).
+    """
+
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        *,
+        users: tuple[str, ...] = (),
+        retry_after: float | None = None,
+        transient: bool = False,
+    ) -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.users = users  # for per-user failures such as invites: who was affected
+        self.retry_after = retry_after
+        self.transient = transient
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same call may succeed later (as opposed to being refused again)."""
+        return self.transient or self.retry_after is not None or self.code in TRANSIENT_CODES
 
 
 class ChannelNameTaken(ChatError):

@@ -27,6 +27,7 @@ from incidents.working_hours import zone
 
 UPDATE_KINDS = ("declared", "status_changed", "stakeholder_update")
 INCIDENT_KINDS = ("update", "ack", "mgmt")
+PLANNED_KINDS = (*INCIDENT_KINDS, "postmortem")  # an incident's rows that are the planner's (not Slack effects)
 
 
 def update_key(incident_id: int) -> str:
@@ -52,7 +53,7 @@ class Planner:
         """Put the incident's work that now applies and remove what no longer does: one read of its rows, then
         only the writes that change something (a brand-new incident costs one select and one or two inserts)."""
         assert incident.id is not None
-        existing = await uow.work.for_incident(incident.id)
+        existing = await uow.work.for_incident(incident.id, kinds=PLANNED_KINDS)
         wanted: list[DueWork] = []
         if self.policy.is_open(incident.status):
             wanted += await self._update_reminder(uow, incident, existing)

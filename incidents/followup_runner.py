@@ -6,8 +6,8 @@
    row whose earlier claim expired (its runner crashed) first looks for its key in Slack before sending, so a
    crash between sending and recording still sends once.
 4. Record and plan: the send is recorded, and the next occurrence replaces the row (or the row goes).
-A failed send is retried later, or dropped with the reason logged when retrying cannot help; it never stops
-the runner.
+A failed send is retried later (rate limits: after Retry-After), or dropped with the reason logged when
+retrying cannot help; it never stops the runner. Slack effects of changes (effects.py) are rows here too.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from incidents import effect_runner
 from incidents.action_items import ActionItemFilter
 from incidents.context import Context
 from incidents.digest import WEEK, digest_channel
+from incidents.effects import EFFECT_KINDS, flush_done
 from incidents.errors import ChatError
 from incidents.followup import Planner, next_digest, next_nudge, nudge_key
 from incidents.followup_notices import digest_notice, escalation_notice, nudge_notice, reminder_notice
@@ -94,6 +96,8 @@ class FollowThrough:
         """Do everything due now; returns when the next work falls due (None: nothing scheduled)."""
         now = self.ctx.clock.now()
         async with self.ctx.uow() as uow:
+            # Slack effects this process finished are deleted first, so they are never claimed again.
+            await flush_done(self.ctx, uow)
             claimed = await uow.work.claim_due(now, lease=self.ctx.policy.scheduler.claim_lease, limit=CLAIM_BATCH)
             await uow.commit()
         for work in claimed:
@@ -102,7 +106,13 @@ class FollowThrough:
         async with self.ctx.uow(write=False) as uow:
             return await uow.work.next_due()
 
+    async def flush_done(self) -> None:
+        """Delete the Slack effects this process finished (a replica that does not run the scheduler)."""
+        await effect_runner.flush(self.ctx)
+
     async def _fire(self, work: DueWork) -> None:
+        if work.kind in EFFECT_KINDS:
+            return await effect_runner.run_scheduled(self.ctx, work)
         handlers = {
             "update": self._update,
             "ack": self._ack,
@@ -114,19 +124,21 @@ class FollowThrough:
         try:
             await handlers[work.kind](work)
         except ChatError as exc:
-            await self._failed(work, exc.code)
+            await self._failed(work, exc.code, exc.retry_after)
         except Exception:
             log.exception("Scheduled work %s failed", work.key)
             await self._failed(work, "internal_error")
 
-    async def _failed(self, work: DueWork, code: str) -> None:
+    async def _failed(self, work: DueWork, code: str, retry_after: float | None = None) -> None:
         policy = self.ctx.policy.scheduler
         async with self.ctx.uow() as uow:
             if code in PERMANENT or work.attempts >= policy.max_attempts:
                 log.warning("Dropping scheduled work %s after %d attempt(s): %s", work.key, work.attempts, code)
                 await uow.work.remove(work.key)
             else:
-                retry = replace(work, due_at=self.ctx.clock.now() + policy.retry_after, recovering=False)
+                # A rate limit's Retry-After was already waited out by the client as often as it retries.
+                wait = max(policy.retry_after, timedelta(seconds=retry_after or 0))
+                retry = replace(work, due_at=self.ctx.clock.now() + wait, recovering=False)
                 await uow.work.put(retry)
             await uow.commit()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from incidents.changes import Change, Target, _broadcast, authorize
+from incidents.changes import Change, Target, authorize, broadcast, plan_broadcast
 from incidents.context import Context
 from incidents.errors import InvalidTransition, NotFound
 from incidents.lifecycle import apply_status
@@ -62,9 +62,11 @@ async def publish_postmortem(ctx: Context, target: Target) -> Publication:
         if ctx.planner is not None:
             await ctx.planner.incident_changed(uow, fresh)
         stored = await uow.postmortems.current(incident.id)
+        notice = Change(event, Notice("postmortem_published", target.actor, text))
+        planned = await plan_broadcast(ctx, uow, fresh, notice, actor=target.actor)
         await uow.commit()
     assert stored is not None
-    problems = await _broadcast(ctx, fresh, Change(event, Notice("postmortem_published", target.actor, text)), ())
+    problems = await broadcast(ctx, fresh, planned)
     announce = ctx.policy.channels.announcement if not fresh.private else None
     return Publication(fresh, stored, closed, announce, problems)
 

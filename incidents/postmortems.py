@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from incidents import effects
 from incidents.access import may_change, visible
 from incidents.action_items import ActionItem, ActionItemFilter, NewActionItem
 from incidents.actions import create_action_item
 from incidents.changes import Target, authorize
 from incidents.context import Context
-from incidents.errors import ChatError, IncidentError, InvalidInput, InvalidTransition, NotFound
+from incidents.effect_runner import perform
+from incidents.effects import plan_effects
+from incidents.errors import IncidentError, InvalidInput, InvalidTransition, NotFound
 from incidents.message_text import encode_entities, mentioned_users
 from incidents.model import Incident, TimelineEvent
 from incidents.ports import Notice
@@ -182,15 +185,14 @@ async def send_for_review(ctx: Context, target: Target) -> tuple[Postmortem, lis
             incident.reference, TimelineEvent("postmortem_review", now, target.actor, text, data)
         )
         stored = await uow.postmortems.current(incident.id)
+        telling = []
+        if incident.channel_id:  # durable, like every change's notice (see effects.py)
+            notice = Notice("postmortem_review", target.actor, text)
+            telling = [effects.notice(incident, incident.channel_id, notice, now, tell=target.actor)]
+        planned = await plan_effects(ctx, uow, incident.id, telling)
         await uow.commit()
     assert stored is not None
-    problems: list[str] = []
-    if incident.channel_id:
-        try:
-            await ctx.chat.post_notice(incident.channel_id, incident, Notice("postmortem_review", target.actor, text))
-        except ChatError as exc:
-            problems.append(f"I couldn't tell the channel ({exc.code}).")
-    return stored, problems
+    return stored, await perform(ctx, planned, incident)
 
 
 async def suggestion(ctx: Context, target: Target, version: int, index: int) -> tuple[Postmortem, SuggestedAction]:

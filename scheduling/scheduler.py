@@ -62,6 +62,7 @@ class FollowThroughScheduler:
                 self.scheduler.shutdown(wait=False)
             jobs.unregister(self.id)
             await self.leadership.release()
+            await self._flush()  # Slack effects done since the last pass: nobody need look at them again
 
     async def keep_leadership(self) -> None:
         """Become (or stay) the leader; the leader runs what is due on every sweep."""
@@ -72,6 +73,14 @@ class FollowThroughScheduler:
             self.is_leader = False
         if self.is_leader:
             await self.run_now()
+        else:
+            await self._flush()  # the leader's pass does this for itself
+
+    async def _flush(self) -> None:
+        try:
+            await self.runner.flush_done()
+        except Exception:  # the database may be briefly unavailable: the next sweep tries again
+            log.exception("Could not record the Slack effects done")
 
     async def run_now(self) -> None:
         if not self.is_leader:

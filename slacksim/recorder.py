@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class _Injected:
     error: str
     status: int
     retry_after: int | None = None
+    disconnect: bool = False  # close the connection without answering, as when Slack can't be reached
 
 
 class CallRecorder:
@@ -34,6 +36,7 @@ class CallRecorder:
         self.calls: list[Call] = []
         self._by_method: dict[str, list[Call]] = {}
         self._injections: dict[str, deque[_Injected]] = {}
+        self._limited_until: dict[str, float] = {}
         self._changed = asyncio.Condition()
         self._waiters = 0
 
@@ -50,7 +53,25 @@ class CallRecorder:
         injected = _Injected("ratelimited", 429, retry_after)
         self._injections.setdefault(method, deque()).extend([injected] * times)
 
+    def disconnect_next(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls to `method` are not answered: the connection closes (nothing is done)."""
+        self._injections.setdefault(method, deque()).extend([_Injected("disconnected", 0, disconnect=True)] * times)
+
+    def rate_limit_for(self, method: str, *, seconds: int) -> None:
+        """Slack limits `method` for `seconds` of the workspace's clock: every call until then gets HTTP 429 with
+        the Retry-After still to wait, however often it is retried (what Slack does in a storm)."""
+        self._limited_until[method] = self._clock() + seconds
+
+    def _clock(self) -> float:
+        raise NotImplementedError  # the server reads the workspace's clock
+
     def _take_injection(self, method: str) -> _Injected | None:
+        until = self._limited_until.get(method)
+        if until is not None:
+            left = until - self._clock()
+            if left > 0:
+                return _Injected("ratelimited", 429, max(1, math.ceil(left)))
+            del self._limited_until[method]
         queue = self._injections.get(method)
         return queue.popleft() if queue else None
 

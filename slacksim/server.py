@@ -206,6 +206,10 @@ class FakeSlack(CallRecorder):
             self.workspace.trigger_users[trigger_id] = user_id
         return trigger_id
 
+    def _clock(self) -> float:
+        source = self.workspace.time_source
+        return source() if source else time.time()
+
     # -- HTTP handlers ---------------------------------------------------------------------------
     def _auth_error(self, method: str, token: str | None) -> str | None:
         if not token:
@@ -228,6 +232,11 @@ class FakeSlack(CallRecorder):
         status = 200
         injected = self._take_injection(method)
         handler = HANDLERS.get(method)
+        if injected is not None and injected.disconnect:
+            await self._record(Call(method, args, False, injected.error, 0))
+            if request.transport is not None:
+                request.transport.close()
+            raise web.HTTPServiceUnavailable()  # never written: the client sees the connection drop
         if injected is not None:
             body: dict[str, Any] = {"ok": False, "error": injected.error}
             status = injected.status

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.ports import DueWork
@@ -27,22 +27,36 @@ def _work(row: ScheduledWorkRow, *, recovering: bool = False) -> DueWork:
         data=dict(row.data or {}),
         attempts=row.attempts,
         recovering=recovering,
+        state=row.state,
+        claimed_at=row.claimed_at,
+        last_error=row.last_error or "",
     )
 
 
-def _values(work: DueWork) -> dict[str, Any]:
+def _values(work: DueWork, *, as_given: bool = False) -> dict[str, Any]:
+    """Column values for `work`: pending again (what `put` means), or in the state it is given in."""
     return {
         "key": work.key,
         "kind": work.kind,
         "incident_id": work.incident_id,
         "action_item_id": work.action_item_id,
         "due_at": work.due_at,
-        "state": "pending",
-        "claimed_at": None,
+        "state": work.state if as_given else "pending",
+        "claimed_at": work.claimed_at if as_given else None,
         "attempts": work.attempts,
-        "last_error": "",
+        "last_error": work.last_error,
         "data": work.data,
     }
+
+
+_W = cast(Table, ScheduledWorkRow.__table__)
+# Built once, each run as one statement for any number of keys (an expanding IN).
+_DELETE_BY_KEYS = delete(_W).where(_W.c.key.in_(bindparam("keys", expanding=True)))
+_CLAIM_BY_KEYS = (
+    update(_W)
+    .where(_W.c.key.in_(bindparam("keys", expanding=True)))
+    .values(state="firing", claimed_at=bindparam("now"), attempts=_W.c.attempts + 1)
+)
 
 
 @functools.cache
@@ -66,17 +80,26 @@ class SqlWorkStore:
         await self.session.execute(stmt)
 
     async def put_many(self, works: Sequence[DueWork]) -> None:
-        """Plan work that is not planned yet, in one statement; existing rows are kept."""
+        """Plan work that is not planned yet, in one statement (in the state given); existing rows are kept."""
         if works:
-            await self._core.execute(_insert_if_absent(self._core.dialect), [_values(w) for w in works])
+            await self._core.execute(_insert_if_absent(self._core.dialect), [_values(w, as_given=True) for w in works])
 
-    async def for_incident(self, incident_id: int) -> dict[str, DueWork]:
+    async def for_incident(self, incident_id: int, *, kinds: Sequence[str] = ()) -> dict[str, DueWork]:
+        return {work.key: work for work in await self.for_incidents([incident_id], kinds=kinds)}
+
+    async def for_incidents(
+        self, incident_ids: Sequence[int], *, kinds: Sequence[str] = (), lock: bool = False
+    ) -> list[DueWork]:
         stmt = (
             select(ScheduledWorkRow)
-            .where(ScheduledWorkRow.incident_id == incident_id)
+            .where(ScheduledWorkRow.incident_id.in_(list(incident_ids)))
             .execution_options(populate_existing=True)  # rows may have changed by Core upserts in this session
         )
-        return {row.key: _work(row) for row in (await self.session.scalars(stmt)).all()}
+        if kinds:
+            stmt = stmt.where(ScheduledWorkRow.kind.in_(list(kinds)))
+        if lock:  # PostgreSQL: until this transaction ends, nobody else deletes or changes them
+            stmt = stmt.with_for_update()
+        return [_work(row) for row in (await self.session.scalars(stmt)).all()]
 
     async def keys(self) -> set[str]:
         return set((await self.session.scalars(select(ScheduledWorkRow.key))).all())
@@ -87,6 +110,15 @@ class SqlWorkStore:
 
     async def remove(self, key: str) -> None:
         await self.session.execute(delete(ScheduledWorkRow).where(ScheduledWorkRow.key == key))
+
+    async def remove_many(self, keys: Sequence[str]) -> None:
+        """One statement for all of them (many Slack effects are done at once)."""
+        if keys:
+            await self._core.execute(_DELETE_BY_KEYS, {"keys": list(keys)})
+
+    async def claim(self, keys: Sequence[str], now: datetime) -> None:
+        if keys:
+            await self._core.execute(_CLAIM_BY_KEYS, {"keys": list(keys), "now": now})
 
     async def remove_for(
         self, *, incident_id: int | None = None, action_item_id: int | None = None, kinds: Sequence[str] = ()
@@ -113,6 +145,7 @@ class SqlWorkStore:
             .limit(limit)
             # On PostgreSQL a second runner skips rows the first is claiming; SQLite has one writer anyway.
             .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)  # rows may have changed by Core statements in this session
         )
         rows = list((await self.session.scalars(stmt)).all())
         claimed = []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import pytest
+from slack_sdk.http_retry import async_handler, builtin_async_handlers
 
 from firebreak.runtime import runtime
 from firebreak.settings import Settings
@@ -81,3 +84,21 @@ async def bot(slack: FakeSlack, policy: Policy, clock: FrozenClock, database_url
             finally:
                 await rt.lazy.drain()
                 await runner.cleanup()
+
+
+@pytest.fixture
+def client_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """What slack_sdk's retry handlers would have slept (Retry-After, backoff), recorded instead of slept.
+
+    Nothing else changes: the client still retries as often as it is configured to, in the same order.
+    """
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)  # still lets other tasks run, as a real wait would
+
+    stand_in = SimpleNamespace(sleep=record)
+    monkeypatch.setattr(builtin_async_handlers, "asyncio", stand_in)
+    monkeypatch.setattr(async_handler, "asyncio", stand_in)
+    return waits

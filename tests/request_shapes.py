@@ -1,6 +1,6 @@
 """Real requests, one of each kind Firebreak handles, as the fuzzer's starting points (tests/request_fuzz.py).
 
-Built with tests/slack_requests.py (which follows java-slack-sdk's samples). Left whole, each one stores
+Built with slacksim/requests.py (which follows java-slack-sdk's samples). Left whole, each one stores
 nothing: help, list, buttons and shortcuts that open a modal, submissions that fail validation, events outside
 incident channels.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.views.action_items import RESCHEDULE
-from tests import slack_requests as req
+from slacksim import requests as req
 
 FORM = req.FORM_CONTENT_TYPE
 JSON = req.JSON_CONTENT_TYPE

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from incidents.backfill import backfill_open_incidents
 from incidents.model import Incident
 from incidents.policy import Policy
+from slacksim import FakeSlack
 from slacksim import requests as req
 from tests.conftest import make_settings
-from tests.fakeslack import FakeSlack
 from tests.harness import BotClient, FrozenClock, running_bot
 from tests.timeline_support import chat, entries, say
 

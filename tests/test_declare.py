@@ -294,11 +294,11 @@ async def test_changes_made_during_set_up_are_not_overwritten(bot: BotClient, sl
     gateway = bot.ctx.chat
     post_summary = gateway.post_summary
 
-    async def summary_after_a_concurrent_change(incident: Any) -> str:
+    async def summary_after_a_concurrent_change(incident: Any, *, key: str | None = None) -> str:
         from incidents.changes import Target, assign_role
 
         await assign_role(bot.ctx, Target(actor="UALICE", reference=incident.reference), "scribe", "UCAROL")
-        ts: str = await post_summary(incident)
+        ts: str = await post_summary(incident, key=key)
         return ts
 
     gateway.post_summary = summary_after_a_concurrent_change

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from incidents.policy import Channels, Policy
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
 from tests.followup_support import notices, run_due
 from tests.harness import BotClient, FrozenClock
 

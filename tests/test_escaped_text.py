@@ -13,11 +13,11 @@ import pytest
 
 from incidents.model import Incident
 from incidents.policy import Policy
-from tests import slack_requests as req
+from slacksim import FakeSlack
+from slacksim import requests as req
+from slacksim.mrkdwn import shown
 from tests.conftest import PEOPLE, make_settings
 from tests.fakeopenai import FakeOpenAI
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.mrkdwn import shown
 from tests.harness import BotClient, FrozenClock, running_bot
 from tests.timeline_support import say
 

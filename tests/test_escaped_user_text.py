@@ -15,8 +15,8 @@ from incidents.action_items import ActionItem, ActionItemFilter
 from incidents.model import Incident
 from slacksim import FakeSlack
 from slacksim import requests as req
+from slacksim.mrkdwn import shown
 from tests.conftest import PEOPLE
-from tests.fakeslack.mrkdwn import shown
 from tests.followup_support import notices, run_due
 from tests.harness import BotClient, FrozenClock
 

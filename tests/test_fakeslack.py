@@ -455,6 +455,36 @@ async def test_rate_limits_send_retry_after_and_slack_sdk_honours_it(
     assert len(slept) == 1 and 7 <= slept[0] < 8
 
 
+async def test_a_rate_limit_window_answers_429_until_its_time_is_up(
+    slack: FakeSlack, session: aiohttp.ClientSession
+) -> None:
+    now = [1_800_000_000.0]
+    slack.workspace.time_source = lambda: now[0]
+    slack.add_user("U1")
+    slack.rate_limit_for("users.info", seconds=30)
+    url = slack.base_url + "users.info"
+    headers = {"Authorization": "Bearer xoxb-test-token"}
+    async with session.post(url, data={"user": "U1"}, headers=headers) as response:
+        assert (response.status, response.headers["Retry-After"]) == (429, "30")
+    now[0] += 19.5
+    async with session.post(url, data={"user": "U1"}, headers=headers) as response:
+        assert (response.status, response.headers["Retry-After"]) == (429, "11")  # what is left, rounded up
+    now[0] += 11
+    async with session.post(url, data={"user": "U1"}, headers=headers) as response:
+        assert response.status == 200 and (await response.json())["ok"]
+
+
+async def test_disconnect_next_drops_the_connection_unanswered(slack: FakeSlack, client: AsyncWebClient) -> None:
+    channel = slack.add_channel("general")
+    slack.disconnect_next("chat.postMessage", times=2)  # slack_sdk retries a dropped connection once by default
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await client.chat_postMessage(channel=channel.id, text="lost")
+    await client.chat_postMessage(channel=channel.id, text="kept")
+    assert [m.text for m in channel.messages] == ["kept"]
+    calls = [(c.ok, c.error) for c in slack.calls_to("chat.postMessage")]
+    assert calls == [(False, "disconnected"), (False, "disconnected"), (True, None)]
+
+
 async def test_latency_is_added_per_call() -> None:
     async with FakeSlack(latency=0.05) as slow, aiohttp.ClientSession() as session:
         client = AsyncWebClient(token="xoxb-test-token", base_url=slow.base_url, session=session)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests import slack_requests as req
+from slacksim import requests as req
 from tests.harness import BotClient, stored_rows
 
 FORM = req.FORM_CONTENT_TYPE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.blocks.format import clip_mrkdwn
 from incidents.message_text import decode_entities, mentioned_users, message_mrkdwn, readable
-from tests.fakeslack.mrkdwn import shown
+from slacksim.mrkdwn import shown
 
 NAMES = {"U1": "alice", "U2": "bob"}
 

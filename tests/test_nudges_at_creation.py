@@ -9,8 +9,8 @@ import pytest
 
 from incidents.action_items import ActionItemFilter
 from incidents.policy import Channels, Policy
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.followup_support import notices, run_due
 from tests.harness import BotClient, FrozenClock
 

@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 
 from firebreak.runtime import runtime
 from incidents.policy import Policy
+from slacksim import FakeSlack
 from tests.conftest import make_settings
-from tests.fakeslack import FakeSlack
 from tests.harness import SIGNING_SECRET
 from tests.process_support import WAIT, FirebreakProcess, environment, free_port
 

@@ -8,10 +8,10 @@ import pytest
 
 from incidents.model import Incident
 from incidents.policy import Channels, Policy
-from tests import slack_requests as req
+from slacksim import FakeSlack
+from slacksim import requests as req
+from slacksim.mrkdwn import shown
 from tests.conftest import PEOPLE
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.mrkdwn import shown
 from tests.harness import BotClient, FrozenClock
 from tests.timeline_support import say
 

@@ -19,10 +19,10 @@ from incidents.timeline import Source, TimelineEntry
 from postmortem.drafter import PostmortemDrafter
 from postmortem.openai_model import OpenAIChatModel
 from postmortem.timeline_section import BODY_MAX, is_decision
-from tests import slack_requests as req
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.conftest import make_settings
 from tests.fakeopenai import FakeOpenAI
-from tests.fakeslack import FakeSlack
 from tests.harness import BotClient, FrozenClock, running_bot
 from tests.postmortem_incidents import PEOPLE, T0, Script, _incident, pool_exhaustion
 from tests.timeline_support import say

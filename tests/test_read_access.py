@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from incidents.model import Incident
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
 from tests.harness import BotClient
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from bot.blocks.timeline import LINE_MAX, entry_line
 from incidents.timeline import Source, TimelineEntry
+from slacksim import FakeSlack
+from slacksim.mrkdwn import shown
 from tests.conftest import PEOPLE
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.mrkdwn import shown
 from tests.harness import BotClient
 from tests.timeline_support import chat, entries, say
 

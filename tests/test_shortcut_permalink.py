@@ -11,8 +11,8 @@ import json
 import pytest
 
 from incidents.model import Incident
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.harness import BotClient
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
 from tests.process_support import FirebreakProcess, environment, free_port
 
 APP_TOKEN = "xapp-1-A0TEST-1-socketmode"

@@ -12,8 +12,8 @@ from slack_sdk.http_retry import builtin_async_handlers
 
 from incidents.action_items import ActionItem, ActionItemFilter
 from incidents.model import Incident
-from tests import slack_requests as req
-from tests.fakeslack import FakeSlack
+from slacksim import FakeSlack
+from slacksim import requests as req
 from tests.harness import BotClient, FrozenClock, declare_values
 from tests.timeline_support import say
 
