@@ -12,6 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from incidents.alerts.policy import AlertsPolicy, AlertsSection
 from incidents.durations import Duration
 from incidents.followup_policy import (
     ActionItemPolicy,
@@ -145,6 +146,7 @@ class Policy(_Strict):
     scheduler: SchedulerPolicy = Field(default_factory=SchedulerPolicy)
     postmortem: PostmortemPolicy = Field(default_factory=PostmortemPolicy)
     reopen_status: str | None = None
+    alerts: AlertsSection = Field(default_factory=AlertsPolicy)
 
     @field_validator("severities", "statuses", "roles")
     @classmethod

@@ -1,0 +1,46 @@
+"""Group keys: which alerts are the same problem, so that a repeat edits one post instead of adding another.
+
+The rule, in order: the sender's own fingerprint (Alertmanager `fingerprint`, PagerDuty `dedup_key`, the
+Datadog monitor, …); else a stable hash of the alert's labels, sorted by name; else, for an alert with neither,
+its title (so that two unrelated label-less alerts are not merged into one group). The key is scoped to the
+integration: two senders that happen to use the same fingerprint never share a group.
+
+Keys are 32 hex digits of a SHA-256 over length-prefixed parts: the same on every machine and Python version,
+fixed in size for an index, and injective in practice (no two different inputs share an encoding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+KEY_LENGTH = 32
+
+
+def group_key(integration: str, fingerprint: str | None, labels: Mapping[str, str], title: str) -> str:
+    """The group an alert belongs to, by the rule above."""
+    if fingerprint:
+        return stable_digest("group", integration, "fingerprint", fingerprint)
+    if labels:
+        return stable_digest("group", integration, "labels", *sorted_label_parts(labels))
+    return stable_digest("group", integration, "title", title)
+
+
+def sorted_label_parts(labels: Mapping[str, str]) -> list[str]:
+    """Names and values, alternating, in name order: the canonical form hashed for a label set."""
+    parts: list[str] = []
+    for name in sorted(labels):
+        parts.append(name)
+        parts.append(labels[name])
+    return parts
+
+
+def stable_digest(*parts: str) -> str:
+    """A short, stable hash of `parts`, each length-prefixed so that ("ab", "c") and ("a", "bc") differ."""
+    digest = hashlib.sha256()
+    for part in parts:
+        # JSON can carry lone surrogates ("\ud800"), which strict UTF-8 refuses to encode.
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(4, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:KEY_LENGTH]
