@@ -9,7 +9,9 @@ An item without `status` takes the body's (older senders put it only there).
 
 from __future__ import annotations
 
-from incidents.alerts.grouping import group_key, stable_digest
+from datetime import datetime
+
+from incidents.alerts.grouping import sorted_label_parts, stable_digest
 from incidents.alerts.model import Alert, AlertLink, AlertSourceKind, AlertStatus
 from intake.context import IntakeContext
 from intake.errors import MissingField, UnknownStatus
@@ -72,15 +74,13 @@ def _alert(
     title = annotations.get("summary") or labels.get("alertname") or annotations.get("description") or UNTITLED
     started = instant(item.get("startsAt"), at(path, "startsAt"))
     ended = instant(item.get("endsAt"), at(path, "endsAt"))
-    group = group_key(context.integration, fingerprint, labels, title)
     return Alert(
         kind=kind,
         integration=context.integration,
         title=title,
         status=status,
         started_at=started or context.received_at,
-        # Without a start time of its own, only the item itself tells one delivery from another.
-        idempotency_key=stable_digest(group, started.isoformat(), status) if started else body_digest(item),
+        idempotency_key=_idempotency_key(context, fingerprint, labels, started, status, item),
         fingerprint=fingerprint,
         source_severity=labels.get("severity"),
         service=labels.get("service"),
@@ -91,8 +91,28 @@ def _alert(
     )
 
 
+def _idempotency_key(
+    context: IntakeContext,
+    fingerprint: str | None,
+    labels: dict[str, str],
+    started: datetime | None,
+    status: AlertStatus,
+    item: JsonObject,
+) -> str:
+    """The alert's identity (as its group key takes it), its start and its status: a notification repeated
+    with all three unchanged is the same delivery."""
+    if started is None:  # without a start time of its own, only the item itself tells deliveries apart
+        return body_digest(item)
+    identity = [fingerprint] if fingerprint else sorted_label_parts(labels)
+    return stable_digest(context.integration, *identity, started.isoformat(), status)
+
+
 def _links(item: JsonObject, path: str, annotations: dict[str, str]) -> tuple[AlertLink, ...]:
-    links = [AlertLink(url, title) for key, title in LINK_FIELDS if (url := optional_text(item, key, path))]
+    links = [
+        AlertLink(url, title)
+        for key, title in LINK_FIELDS
+        if key in item and (url := optional_text(item, key, path))  # most senders leave most of these out
+    ]
     runbook = annotations.get("runbook_url")
     if runbook:
         links.append(AlertLink(runbook, "Runbook"))

@@ -58,7 +58,9 @@ def scalar_text(value: object, path: str) -> str | None:
 
 def optional_text(obj: JsonObject, key: str, path: str) -> str | None:
     """The text at `key`, stripped; None when absent, null or blank."""
-    text = scalar_text(obj.get(key), at(path, key))
+    value = obj.get(key)
+    # The path is only worked out for a value that is not already text: it is needed only to name a mistake.
+    text = value if value is None or isinstance(value, str) else scalar_text(value, at(path, key))
     return text.strip() or None if text is not None else None
 
 
@@ -84,7 +86,11 @@ def text_map(value: object, path: str) -> dict[str, str]:
     """An object of labels or details as name -> text; absent or null is empty; nulls inside are left out."""
     if value is None:
         return {}
-    return {str(name): details_text(item) for name, item in as_object(value, path).items() if item is not None}
+    return {
+        name: item if isinstance(item, str) else details_text(item)
+        for name, item in as_object(value, path).items()
+        if item is not None
+    }
 
 
 def tag_labels(value: object, path: str) -> dict[str, str]:
@@ -114,15 +120,18 @@ def instant(value: object, path: str) -> datetime | None:
     by size), as an aware UTC datetime. Null, "" and Go's zero time (`0001-01-01T00:00:00Z`) are None."""
     if value is None or value == "":
         return None
-    if isinstance(value, str) and _NUMBER.match(value.strip()):
-        value = float(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_epoch(float(value), path)
     if not isinstance(value, str):
         raise WrongType(path, "a time", value)
+    text = value.strip()
+    if text.isdigit():  # before fromisoformat, which would read "20261005" as a date
+        return _from_epoch(float(text), path)
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(text)
     except ValueError:
+        if _NUMBER.match(text):  # "1566248777.677"
+            return _from_epoch(float(text), path)
         raise InvalidValue(path, value, "an RFC 3339 time") from None
     if parsed.year == 1:
         return None

@@ -5,16 +5,20 @@ Datadog monitor, …); else a stable hash of the alert's labels, sorted by name;
 its title (so that two unrelated label-less alerts are not merged into one group). The key is scoped to the
 integration: two senders that happen to use the same fingerprint never share a group.
 
-Keys are 32 hex digits of a SHA-256 over length-prefixed parts: the same on every machine and Python version,
+Keys are 32 hex digits of a SHA-256 over the parts as a JSON array: the same on every machine and Python version,
 fixed in size for an index, and injective in practice (no two different inputs share an encoding).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 
 KEY_LENGTH = 32
+# The C string encoder of the json module (ASCII-only: it escapes what UTF-8 cannot encode, such as the lone
+# surrogate "\ud800" that JSON can carry); joining its output ourselves skips the encoder's Python layers.
+_json_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
 
 
 def group_key(integration: str, fingerprint: str | None, labels: Mapping[str, str], title: str) -> str:
@@ -36,11 +40,6 @@ def sorted_label_parts(labels: Mapping[str, str]) -> list[str]:
 
 
 def stable_digest(*parts: str) -> str:
-    """A short, stable hash of `parts`, each length-prefixed so that ("ab", "c") and ("a", "bc") differ."""
-    digest = hashlib.sha256()
-    for part in parts:
-        # JSON can carry lone surrogates ("\ud800"), which strict UTF-8 refuses to encode.
-        data = part.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(4, "big"))
-        digest.update(data)
-    return digest.hexdigest()[:KEY_LENGTH]
+    """A short, stable hash of `parts`, encoded as a JSON array so that ("ab", "c") and ("a", "bc") differ."""
+    encoded = "[" + ",".join(map(_json_string, parts)) + "]"
+    return hashlib.sha256(encoded.encode("ascii")).hexdigest()[:KEY_LENGTH]

@@ -69,6 +69,17 @@ class Alert:
         key = group_key(self.integration, self.fingerprint, self.labels, self.title)
         object.__setattr__(self, "group_key", key)
 
+    def routed(self, *, service: str | None, severity: str | None) -> Alert:
+        """This alert with a route's service and mapped severity: the same group, its key not derived again."""
+        # Neither field enters the group key, so the copy keeps it; copying the slots is several times cheaper
+        # than dataclasses.replace, which would run __post_init__ (and the hash) again for every alert routed.
+        copied = object.__new__(Alert)
+        for name in Alert.__slots__:
+            object.__setattr__(copied, name, getattr(self, name))
+        object.__setattr__(copied, "service", service)
+        object.__setattr__(copied, "severity", severity)
+        return copied
+
 
 def integration_name_problem(name: str) -> str | None:
     """Why `name` cannot name an integration (it appears in URLs and commands), or None if it can."""

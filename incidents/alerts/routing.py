@@ -9,7 +9,6 @@ integration is one of `integration`. A label the alert lacks counts as the empty
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,7 +117,7 @@ def _declare_plan(route: Route, mapped_severity: str | None) -> DeclarePlan | No
 
 def apply_route(alert: Alert, decision: RouteDecision) -> Alert:
     """The alert with the route's service and mapped severity (its group key does not change)."""
-    return dataclasses.replace(alert, service=decision.service, severity=decision.severity)
+    return alert.routed(service=decision.service, severity=decision.severity)
 
 
 def declare_due(plan: DeclarePlan, firing_times: Sequence[datetime], now: datetime) -> bool:

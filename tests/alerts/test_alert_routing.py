@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import timedelta
 from typing import Any
@@ -95,6 +96,8 @@ def test_applying_a_route_sets_the_service_and_severity_but_keeps_the_group() ->
 
     assert (routed.service, routed.severity, routed.source_severity) == ("payments-api", "SEV1", "critical")
     assert routed.group_key == alert.group_key
+    # The fast copy is exactly what dataclasses.replace would make, every field included.
+    assert routed == dataclasses.replace(alert, service="payments-api", severity="SEV1")
 
 
 @pytest.mark.parametrize(
