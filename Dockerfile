@@ -14,6 +14,7 @@ COPY postmortem ./postmortem
 COPY scheduling ./scheduling
 COPY firebreak ./firebreak
 COPY slacksim ./slacksim
+COPY intake ./intake
 RUN /opt/firebreak/bin/pip install .
 
 # -- runtime: the virtualenv, a non-root user, and /data for the SQLite default ----------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,16 @@ def test_every_file_the_dockerfile_copies_exists_and_is_not_docker_ignored() -> 
     for source in sources:
         assert (ROOT / source).exists(), f"the Dockerfile copies {source}, which does not exist"
         assert source not in ignored and source.rstrip("/") not in ignored, f"{source} is in .dockerignore"
+
+
+def test_the_image_gets_every_package_the_project_installs() -> None:
+    # `pip install .` in the build stage finds only the packages copied in: one left out would install without
+    # complaint and fail at the first import in the container.
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {pattern.rstrip("*") for pattern in include}
+    copied = {args.split()[0] for word, args in dockerfile_instructions() if word == "COPY" and "--from=" not in args}
+
+    assert packages <= copied, f"the Dockerfile does not copy {sorted(packages - copied)}"
 
 
 def test_every_setting_is_in_env_example() -> None:
