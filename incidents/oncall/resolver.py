@@ -21,6 +21,7 @@ from incidents.oncall.shifts import CalendarEntry, Cover, IndexedCovers, Shift, 
 # How far a lookup searches for when the person on call took over and hands over: past this, "no change".
 HORIZON = timedelta(days=92)
 _FIRST_LOOK = timedelta(days=1)
+_LONGEST_STEP = timedelta(days=16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,28 +88,33 @@ class ScheduleResolver:
     def on_call_at(self, at: datetime) -> OnCall:
         """Who is on call at `at`, since when and until when, and from which source."""
         at = at.astimezone(UTC)
-        look = _FIRST_LOOK
-        while True:
-            shifts = self.shifts(at - look, at + look)
-            here = next(i for i, shift in enumerate(shifts) if shift.start <= at < shift.end)
-            user = shifts[here].user
-            first = last = here
-            while first > 0 and shifts[first - 1].user == user:
-                first -= 1
-            while last < len(shifts) - 1 and shifts[last + 1].user == user:
-                last += 1
-            since, until = shifts[first].start, shifts[last].end
-            open_before, open_after = since == at - look, until == at + look
-            if not (open_before or open_after) or look >= HORIZON:
-                return OnCall(
-                    schedule=self.name,
-                    at=at,
-                    user=user,
-                    since=None if open_before else since,
-                    until=None if open_after else until,
-                    source=shifts[here].source,
-                )
-            look = min(look * 4, HORIZON)
+        ahead = self.shifts(at, at + _FIRST_LOOK)
+        user, source = ahead[0].user, ahead[0].source
+        return OnCall(
+            schedule=self.name,
+            at=at,
+            user=user,
+            since=self._run_edge(at, user, forward=False),
+            until=self._run_edge(at, user, forward=True, first=ahead),
+            source=source,
+        )
+
+    def _run_edge(
+        self, at: datetime, user: str | None, *, forward: bool, first: list[Shift] | None = None
+    ) -> datetime | None:
+        """Where `user`'s unbroken stretch through `at` ends (or begins), looking in growing steps."""
+        cursor, step = at, _FIRST_LOOK
+        while abs(cursor - at) < HORIZON:
+            if first is not None:
+                chunk, first = first, None
+            else:
+                chunk = self.shifts(cursor, cursor + step) if forward else self.shifts(cursor - step, cursor)
+            for shift in chunk if forward else reversed(chunk):
+                if shift.user != user:
+                    return shift.start if forward else shift.end
+            cursor = cursor + step if forward else cursor - step
+            step = min(step * 2, _LONGEST_STEP)
+        return None
 
     def next_handoff(self, at: datetime) -> datetime | None:
         """The next instant after `at` at which someone else (or nobody) is on call; None if not within 92 days."""

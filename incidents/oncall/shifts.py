@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
+from typing import NamedTuple
 
 
 class SourceKind(StrEnum):
@@ -34,9 +35,8 @@ class ShiftSource:
 GAP = ShiftSource(SourceKind.GAP)
 
 
-@dataclass(frozen=True, slots=True)
-class Cover:
-    """One source's claim: `user` covers [start, end)."""
+class Cover(NamedTuple):
+    """One source's claim: `user` covers [start, end). A tuple: the resolver makes many, and they are cheap."""
 
     start: datetime
     end: datetime
@@ -92,31 +92,30 @@ def stack(sources: Sequence[Sequence[Cover]], start: datetime, end: datetime) ->
     edges = {start, end}
     for covers in sources:
         for cover in covers:
-            if cover.start > start and cover.start < end:
+            if start < cover.start < end:
                 edges.add(cover.start)
-            if cover.end > start and cover.end < end:
+            if start < cover.end < end:
                 edges.add(cover.end)
     ordered = sorted(edges)
+    highest_first = [(covers, len(covers)) for covers in reversed(sources)]
     positions = [0] * len(sources)
-    shifts: list[Shift] = []
+    spans: list[list[object]] = []  # [start, end, user, source], merged as we go; made Shifts at the end
     for span_start, span_end in pairwise(ordered):
-        chosen: Cover | None = None
-        for index in range(len(sources) - 1, -1, -1):
-            covers = sources[index]
-            position = positions[index]
-            while position < len(covers) and covers[position].end <= span_start:
+        user: str | None = None
+        source = GAP
+        for rank, (covers, count) in enumerate(highest_first):
+            position = positions[rank]
+            while position < count and covers[position].end <= span_start:
                 position += 1
-            positions[index] = position
-            if position < len(covers) and covers[position].start <= span_start:
-                chosen = covers[position]
+            positions[rank] = position
+            if position < count and covers[position].start <= span_start:
+                user, source = covers[position].user, covers[position].source
                 break
-        user, source = (chosen.user, chosen.source) if chosen is not None else (None, GAP)
-        last = shifts[-1] if shifts else None
-        if last is not None and last.user == user and last.source == source and last.end == span_start:
-            shifts[-1] = Shift(last.start, span_end, user, source)
+        if spans and spans[-1][2] == user and spans[-1][3] == source:
+            spans[-1][1] = span_end
         else:
-            shifts.append(Shift(span_start, span_end, user, source))
-    return shifts
+            spans.append([span_start, span_end, user, source])
+    return [Shift(*span) for span in spans]  # type: ignore[arg-type]
 
 
 def flatten(covers: Sequence[Cover]) -> list[Cover]:

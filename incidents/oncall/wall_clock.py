@@ -12,16 +12,48 @@ Boundaries are always computed this way from local dates; never by adding a time
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
 def wall_clock_instant(local: datetime, zone: ZoneInfo) -> datetime:
     """The UTC instant at which the clock in `zone` first shows `local` (naive) or a later time."""
+    days = _STEADY_DAYS.get(zone)
+    if days is None:
+        days = _STEADY_DAYS[zone] = {}
+    day = local.date()
+    offset = days.get(day, _UNKNOWN)
+    if offset is _UNKNOWN:
+        if len(days) > _MEMO_LIMIT:
+            days.clear()
+        offset = days[day] = _steady_offset(day, zone)
+    if offset is not None:
+        return _EPOCH_UTC + (local - _EPOCH - offset)  # datetime.replace(tzinfo=…) costs several times more
+    return _changing_day_instant(local, zone)
+
+
+def _steady_offset(day: date, zone: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset on `day` if it holds from just before its midnight to the next; None otherwise."""
+    begins = _changing_day_instant(datetime.combine(day, time(0, 0)), zone)
+    ends = _changing_day_instant(datetime.combine(day + timedelta(days=1), time(0, 0)), zone)
+    offsets = {(at.astimezone(zone).utcoffset()) for at in (begins - timedelta(seconds=1), begins, ends)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _changing_day_instant(local: datetime, zone: ZoneInfo) -> datetime:
     instant = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
     if local_reading(instant, zone) == local:
         return instant
     return _end_of_gap(local, zone)
+
+
+# Most days keep one UTC offset from midnight to midnight: for those, a wall-clock time is plain arithmetic.
+# Remembered per zone and date; None marks a day with a change (or one at its midnight), computed in full.
+# (A day whose offset changed and changed back between its midnights would be taken as steady.)
+_STEADY_DAYS: dict[ZoneInfo, dict[date, timedelta | None]] = {}
+_UNKNOWN = timedelta(days=-999)
+_MEMO_LIMIT = 100_000
+_EPOCH, _EPOCH_UTC = datetime(1970, 1, 1), datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def local_reading(instant: datetime, zone: ZoneInfo) -> datetime:
