@@ -9,7 +9,9 @@ PagerDuty: where two layers cover the same moment, the one listed later decides.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from datetime import timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,10 +32,11 @@ from incidents.oncall.policy_fields import (
 # The guide the issue follows asks for rotations of at most a week: longer turns wear people out.
 LONGEST_TURN = timedelta(weeks=1)
 SHORTEST_TURN = timedelta(hours=1)
+_RESTRICTION_KEYS = ("days", "from", "to")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Restriction(_Strict):
@@ -42,6 +45,20 @@ class Restriction(_Strict):
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
     start: LocalClock = Field(default=dt.time(0, 0), alias="from")
     end: LocalClock = Field(default=dt.time(0, 0), alias="to")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        # Named here, not by pydantic: it would suggest the Python names (`start`) for the YAML ones (`from`).
+        if isinstance(data, dict):
+            found = Problems()
+            for key in data:
+                if key not in _RESTRICTION_KEYS:
+                    nearest = difflib.get_close_matches(str(key), _RESTRICTION_KEYS, n=1)
+                    said = f"did you mean '{nearest[0]}'?" if nearest else f"known keys: {', '.join(_RESTRICTION_KEYS)}"
+                    found.add((str(key),), f"unknown key; {said}")
+            found.raise_any("Restriction")
+        return data
 
     @property
     def crosses_midnight(self) -> bool:

@@ -130,6 +130,13 @@ def policies(steps: str, extra: str = "") -> str:
             "layers.0.restrictions.0.from: '9am' is not a time",
         ),
         (
+            schedule(
+                layer="{users: [U0ANNA], turn: 1d, handoff: '09:00', anchor: 2026-10-05, "
+                "restrictions: [{form: '09:00'}]}"
+            ),
+            "layers.0.restrictions.0.form: unknown key; did you mean 'from'?",
+        ),
+        (
             "oncall:\n  schedules:\n    shifts: {timezone: UTC, layers: [{ical: 'https://x.example/c.ics'}]}\n",
             "oncall.schedules.shifts: 'shifts' is a word of `/incident oncall`",
         ),
