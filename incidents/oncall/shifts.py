@@ -99,7 +99,7 @@ def stack(sources: Sequence[Sequence[Cover]], start: datetime, end: datetime) ->
     ordered = sorted(edges)
     highest_first = [(covers, len(covers)) for covers in reversed(sources)]
     positions = [0] * len(sources)
-    spans: list[list[object]] = []  # [start, end, user, source], merged as we go; made Shifts at the end
+    spans: list[tuple[datetime, datetime, str | None, ShiftSource]] = []  # merged as we go; Shifts at the end
     for span_start, span_end in pairwise(ordered):
         user: str | None = None
         source = GAP
@@ -112,10 +112,10 @@ def stack(sources: Sequence[Sequence[Cover]], start: datetime, end: datetime) ->
                 user, source = covers[position].user, covers[position].source
                 break
         if spans and spans[-1][2] == user and spans[-1][3] == source:
-            spans[-1][1] = span_end
+            spans[-1] = (spans[-1][0], span_end, user, source)
         else:
-            spans.append([span_start, span_end, user, source])
-    return [Shift(*span) for span in spans]  # type: ignore[arg-type]
+            spans.append((span_start, span_end, user, source))
+    return [Shift(*span) for span in spans]
 
 
 def flatten(covers: Sequence[Cover]) -> list[Cover]:
