@@ -71,6 +71,7 @@ def _check_config(args: argparse.Namespace) -> int:
     print(f"  severities: {', '.join(s.id for s in policy.severity_choices())}")
     print(f"  statuses:   {', '.join(s.id for s in policy.statuses)}")
     print(f"  roles:      {', '.join(r.id for r in policy.roles)}")
+    print(f"  oncall:     {', '.join(policy.oncall.schedules) or 'no schedules'}")
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from firebreak.cli import main
 from incidents.oncall.policy_fields import Handoff
 from incidents.policy import PolicyError, load_policy
 
@@ -202,3 +203,10 @@ def test_check_config_and_start_up_refuse_with_the_same_line(tmp_path: Path) -> 
 
     assert checked.returncode == 2 and started.returncode == 2
     assert checked.stderr.startswith(line) and started.stderr.startswith(line)
+
+
+def test_check_config_lists_the_schedules_it_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check-config", str(write(tmp_path, GOOD))])
+
+    assert code == 0
+    assert "  oncall:     primary, calendar\n" in capsys.readouterr().out
