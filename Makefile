@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/postmortem.py
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/oncall.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

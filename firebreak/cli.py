@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from firebreak.demo import DEFAULT_OUTPUT, play_demo
 from firebreak.logs import configure_logging
+from firebreak.oncall_cli import add_oncall_commands
 from firebreak.runtime import policy_path
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
@@ -70,6 +71,7 @@ def _check_config(args: argparse.Namespace) -> int:
     print(f"  severities: {', '.join(s.id for s in policy.severity_choices())}")
     print(f"  statuses:   {', '.join(s.id for s in policy.statuses)}")
     print(f"  roles:      {', '.join(r.id for r in policy.roles)}")
+    print(f"  oncall:     {', '.join(policy.oncall.schedules) or 'no schedules'}")
     return 0
 
 
@@ -159,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="play an incident against a simulated Slack (no workspace or tokens)")
     demo.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the files go (default demo-output)")
     demo.set_defaults(handler=_demo)
+    add_oncall_commands(commands)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))

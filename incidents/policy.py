@@ -22,6 +22,7 @@ from incidents.followup_policy import (
     SchedulerPolicy,
     WorkingHours,
 )
+from incidents.oncall.policy import OncallPolicy
 from incidents.policy_problems import validation_problems, yaml_problem
 from incidents.postmortem_policy import PostmortemPolicy
 
@@ -145,6 +146,7 @@ class Policy(_Strict):
     digest: Digest = Field(default_factory=Digest)
     scheduler: SchedulerPolicy = Field(default_factory=SchedulerPolicy)
     postmortem: PostmortemPolicy = Field(default_factory=PostmortemPolicy)
+    oncall: OncallPolicy = Field(default_factory=OncallPolicy)
     reopen_status: str | None = None
     alerts: AlertsSection = Field(default_factory=AlertsPolicy)
 
