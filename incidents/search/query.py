@@ -26,6 +26,7 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)|"')
 # Control characters, lone surrogates (JSON can carry them) and private-use characters (our snippet markers)
 # are never part of a word; PostgreSQL refuses NUL and an unpaired surrogate cannot even be encoded.
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cs", "Co"})
+_KEPT_CONTROLS = frozenset("\n\t")
 _OR = "OR"
 
 
@@ -105,8 +106,12 @@ def parse_query(text: str) -> Query:
 
 
 def clean_text(text: str) -> str:
-    """The text with control, surrogate and private-use characters turned into spaces (see _DROPPED_CATEGORIES)."""
-    return "".join(" " if unicodedata.category(char) in _DROPPED_CATEGORIES else char for char in text)
+    """The text with control (but line breaks and tabs), surrogate and private-use characters turned into
+    spaces (see _DROPPED_CATEGORIES)."""
+    return "".join(
+        " " if char not in _KEPT_CONTROLS and unicodedata.category(char) in _DROPPED_CATEGORIES else char
+        for char in text
+    )
 
 
 def _searchable(word: str) -> bool:
