@@ -10,6 +10,7 @@ import pytest
 from incidents.model import Incident
 from incidents.search.similarity import (
     DEFAULT_WEIGHTS,
+    MAX_SIMILARITY_WORDS,
     SERVICE_RECENCY_BASELINE,
     TEXT_ONLY,
     IncidentProfile,
@@ -18,6 +19,8 @@ from incidents.search.similarity import (
     cosine_similarity,
     rank_similar,
     score_parts,
+    shortlist,
+    similarity_query,
     similarity_text,
 )
 from scripts.similar_incidents.generate import FAMILIES, render
@@ -164,3 +167,25 @@ def test_text_alone_finds_a_same_family_incident_in_the_top_three() -> None:
     assert text.hit_rate >= 0.9
     assert text.hit_rate >= baseline.hit_rate + 0.2
     assert evaluate(labelled, DEFAULT_WEIGHTS).hit_rate >= 0.9
+
+
+def test_the_engine_query_is_any_of_the_distinct_words() -> None:
+    target = profile(
+        1,
+        title="DB pool exhausted: the pool is full",
+        description='"too many clients" -- OR NEAR(x)',
+        services=frozenset({"checkout"}),
+    )
+    query = similarity_query(target)
+    assert len(query.required) == 1 and not query.excluded
+    assert [str(option) for option in query.required[0].options] == [
+        "db", "pool", "exhausted", "full", "many", "clients", "near", "x", "checkout",
+    ]  # fmt: skip
+    long = profile(2, title=" ".join(f"word{n}" for n in range(100)))
+    assert len(similarity_query(long).searched_phrases) == MAX_SIMILARITY_WORDS
+    assert similarity_query(profile(3, title="the of and")).is_empty
+
+
+def test_the_shortlist_keeps_the_best_text_scores() -> None:
+    assert shortlist({1: 0.5, 2: 3.0, 3: 3.0, 4: 1.0}, limit=3) == {2: 3.0, 3: 3.0, 4: 1.0}
+    assert list(shortlist({5: 1.0, 2: 1.0}, limit=1)) == [2]

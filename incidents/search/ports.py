@@ -38,10 +38,10 @@ class SearchIndex(Protocol):
         An empty query finds nothing."""
 
     async def similar_text(
-        self, text: str, *, declared_before: datetime, exclude_incident_id: int, public_only: bool, limit: int
+        self, query: Query, *, declared_before: datetime, exclude_incident_id: int, public_only: bool, limit: int
     ) -> dict[int, float]:
-        """Raw text scores (non-negative, higher is better) of past incidents against `text`, any word
-        matching: incident id -> the best of its documents' scores."""
+        """Raw text scores (non-negative, higher is better) of the `limit` best past incidents for
+        similarity.similarity_query's query (any word matching): incident id -> its best document's score."""
 
 
 class SimilarityProfiles(Protocol):

@@ -16,19 +16,27 @@ for more than nine incidents in ten. Only incidents declared before this one are
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from incidents.model import Incident
-from incidents.search.bm25 import normalised, split_identifiers
+from incidents.search.bm25 import STOPWORDS, normalised, split_identifiers
+from incidents.search.query import AnyOf, Phrase, Query, clean_text
 
 IGNORED_LABEL_KEYS = frozenset(
     {"instance", "pod", "pod_name", "container", "host", "hostname", "node", "ip", "severity", "priority"}
 )
 _T = TypeVar("_T")
+MAX_SIMILARITY_WORDS = 64  # distinct words of an incident's text an engine is asked about (title words first)
+_WORD = re.compile(r"[^\W_]+")
+# Lookups score the text search's best TEXT_CANDIDATES incidents, not every past incident: with text weighing
+# 0.6, an incident outside them would need nearly every other term at its best to reach the top three.
+TEXT_CANDIDATES = 200
 MIN_SCORE = 0.1  # below this a candidate's only merit is being recent: not worth a responder's attention
 
 
@@ -78,6 +86,18 @@ def similarity_text(profile: IncidentProfile, *, with_resolution: bool = False) 
     if with_resolution:
         parts.append(profile.resolution)
     return "\n".join(part for part in parts if part)
+
+
+def similarity_query(profile: IncidentProfile) -> Query:
+    """The engine query for an incident's similar ones: any of the distinct words of its similarity text
+    (stopwords left out, at most MAX_SIMILARITY_WORDS), so bm25 ranks past incidents by how many of the words
+    they share and how rare those are. Built from words alone, never the text's punctuation."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(clean_text(similarity_text(profile))):
+        if word.lower() not in STOPWORDS:
+            seen.setdefault(word.lower(), None)
+    words = list(seen)[:MAX_SIMILARITY_WORDS]
+    return Query((AnyOf(tuple(Phrase((word,)) for word in words)),)) if words else Query()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +205,12 @@ def score_parts(
         recency=0.5 ** (age / half_life) if half_life > timedelta(0) else 0.0,
         semantic=min(max(semantic, 0.0), 1.0),
     )
+
+
+def shortlist(text_scores: Mapping[int, float], limit: int = TEXT_CANDIDATES) -> dict[int, float]:
+    """The `limit` best text scores (ties to the lower id, so the same input gives the same shortlist)."""
+    best = heapq.nsmallest(limit, text_scores.items(), key=lambda item: (-item[1], item[0]))
+    return dict(best)
 
 
 def cosine_similarity(left: Sequence[float], right: Sequence[float]) -> float:
