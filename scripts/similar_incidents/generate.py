@@ -18,13 +18,29 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scripts.similar_incidents.families_data import FAMILIES as DATA
-from scripts.similar_incidents.families_platform import FAMILIES as PLATFORM
-from scripts.similar_incidents.families_product import FAMILIES as PRODUCT
-from scripts.similar_incidents.families_services import FAMILIES as SERVICES
+from scripts.similar_incidents import (
+    families_caches_queues,
+    families_clients_cloud,
+    families_containers_network,
+    families_data_security,
+    families_databases,
+    families_edge_hosts,
+    families_identity_search,
+    families_releases_vendors,
+)
 from scripts.similar_incidents.family import Family
 
-FAMILIES: tuple[Family, ...] = DATA + PLATFORM + SERVICES + PRODUCT
+# In this order: the generator draws its random numbers family by family.
+FAMILIES: tuple[Family, ...] = (
+    families_databases.FAMILIES
+    + families_caches_queues.FAMILIES
+    + families_containers_network.FAMILIES
+    + families_edge_hosts.FAMILIES
+    + families_releases_vendors.FAMILIES
+    + families_identity_search.FAMILIES
+    + families_data_security.FAMILIES
+    + families_clients_cloud.FAMILIES
+)
 OUTPUT = Path(__file__).resolve().parents[2] / "tests" / "data" / "similar_incidents.json"
 SEED = 20261123
 START = datetime(2024, 1, 1, tzinfo=UTC)
