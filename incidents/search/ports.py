@@ -18,7 +18,18 @@ from incidents.search.results import DocumentMatch
 from incidents.search.similarity import IncidentProfile
 
 
-class SearchIndex(Protocol):
+class SimilarTextSearch(Protocol):
+    """The text half of a similar-incident lookup (all that similar_lookup.find_similar needs of the index)."""
+
+    async def similar_text(
+        self, query: Query, *, declared_before: datetime, exclude_incident_id: int, audience: Audience, limit: int
+    ) -> dict[int, float]:
+        """Raw text scores (non-negative, higher is better) of the `limit` best past incidents the audience
+        may see, for similarity.similarity_query's query (any word matching): incident id -> its best
+        document's score."""
+
+
+class SearchIndex(SimilarTextSearch, Protocol):
     """The full-text index of documents. Writes join the caller's transaction (one per use case)."""
 
     async def write(self, documents: Sequence[SearchDocument]) -> None:
@@ -36,12 +47,6 @@ class SearchIndex(Protocol):
         """Up to `limit` best documents matching the query, of incidents passing the filters that the
         audience may see, each with a marked snippet turned into a Snippet (results.snippet_from_marked).
         An empty query finds nothing."""
-
-    async def similar_text(
-        self, query: Query, *, declared_before: datetime, exclude_incident_id: int, public_only: bool, limit: int
-    ) -> dict[int, float]:
-        """Raw text scores (non-negative, higher is better) of the `limit` best past incidents for
-        similarity.similarity_query's query (any word matching): incident id -> its best document's score."""
 
 
 class SimilarityProfiles(Protocol):
