@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from incidents.search.query import Phrase, Query
+
+# The machine may be busy (tests run beside other work): a slow example is not a failure.
+NO_DEADLINE = settings(deadline=None)
 
 CORPUS = [
     "Checkout API timing out: database connection pool exhausted",

@@ -7,6 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from incidents.search.query import MAX_ITEMS, MAX_QUERY_CHARS, AnyOf, Phrase, Query, parse_query
+from tests.search_support import NO_DEADLINE
 
 
 def word(text: str) -> Phrase:
@@ -98,6 +99,7 @@ QUERY_TEXT = st.one_of(
 
 
 @given(QUERY_TEXT)
+@NO_DEADLINE
 @example('a"b" -"')
 @example("-- -x OR y")
 def test_parsing_never_fails_and_keeps_to_its_limits(text: str) -> None:
@@ -112,6 +114,7 @@ def test_parsing_never_fails_and_keeps_to_its_limits(text: str) -> None:
 
 
 @given(QUERY_TEXT)
+@NO_DEADLINE
 def test_the_understood_query_reads_back_as_itself(text: str) -> None:
     query = parse_query(text)
     assert parse_query(str(query)) == Query(query.required, query.excluded)

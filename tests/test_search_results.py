@@ -27,6 +27,7 @@ from incidents.search.results import (
     group_matches,
     snippet_from_marked,
 )
+from tests.search_support import NO_DEADLINE
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 S, E = SNIPPET_START, SNIPPET_END
@@ -47,6 +48,7 @@ def test_marked_snippets_become_text_and_spans(marked: str, text: str, spans: tu
 
 
 @given(st.text(alphabet=st.sampled_from(["a", " ", "é", S, E]), max_size=40))
+@NO_DEADLINE
 def test_spans_always_lie_inside_the_text(marked: str) -> None:
     snippet = snippet_from_marked(marked, kind=DocumentKind.MESSAGE)
     assert S not in snippet.text and E not in snippet.text

@@ -15,6 +15,7 @@ from storage.search_sqlite import FTS5_TOKENIZE, fts5_any_word, fts5_match, snip
 from tests.search_support import (
     ADVERSARIAL_TEXT,
     CORPUS,
+    NO_DEADLINE,
     VOCABULARY_DOCS,
     VOCABULARY_QUERY,
     reference_matches,
@@ -82,6 +83,7 @@ def test_the_expression_is_quoted_strings_and_operators_only() -> None:
 
 
 @given(ADVERSARIAL_TEXT)
+@NO_DEADLINE
 @example('"')
 @example('title:"x" NEAR("a" "b", 2) ^c* -"')
 @example("\x00 \ud800")
@@ -93,6 +95,7 @@ def test_no_input_makes_fts5_fail(corpus: sqlite3.Connection, typed: str) -> Non
 
 
 @given(VOCABULARY_DOCS, VOCABULARY_QUERY)
+@NO_DEADLINE
 def test_fts5_agrees_with_the_reference(documents: list[str], typed: str) -> None:
     query = parse_query(typed)
     db = _table("unicode61", documents)
