@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/postmortem.py
 	$(BIN)/python bench/alerts.py
 	$(BIN)/python bench/oncall.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
