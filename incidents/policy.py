@@ -21,6 +21,7 @@ from incidents.followup_policy import (
     SchedulerPolicy,
     WorkingHours,
 )
+from incidents.insights.policy import InsightsPolicy
 from incidents.policy_problems import validation_problems, yaml_problem
 from incidents.postmortem_policy import PostmortemPolicy
 
@@ -39,6 +40,7 @@ class Severity(_Strict):
     description: str = ""
     response_target: Duration = timedelta(minutes=30)
     update_cadence: Duration | None = None
+    resolve_target: Duration | None = None  # MTTR's target (declared → resolved); None: none
 
 
 class Status(_Strict):
@@ -144,6 +146,7 @@ class Policy(_Strict):
     digest: Digest = Field(default_factory=Digest)
     scheduler: SchedulerPolicy = Field(default_factory=SchedulerPolicy)
     postmortem: PostmortemPolicy = Field(default_factory=PostmortemPolicy)
+    insights: InsightsPolicy = Field(default_factory=InsightsPolicy)
     reopen_status: str | None = None
 
     @field_validator("severities", "statuses", "roles")
