@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -42,8 +42,8 @@ _RANGE = re.compile(r"^(\S+)\s*\.\.\s*(\S+)$")
 class Period:
     """A window of time to compute figures over, with how to find the one to compare it with."""
 
-    start: datetime  # inclusive, aware, in `timezone`
-    end: datetime  # exclusive
+    start: datetime  # inclusive, in UTC (its wall clock in `timezone` is a local midnight, or now)
+    end: datetime  # exclusive, in UTC
     label: str  # e.g. "2026-Q3", "October 2026 so far", "2026-10-01..2026-10-31"
     unit: Unit  # how `previous()` steps back: a calendar unit, or a number of days
     timezone: str
@@ -78,7 +78,9 @@ def _wall(at: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _aware(wall: datetime, zone: ZoneInfo) -> datetime:
-    return wall.replace(tzinfo=zone)
+    # Held in UTC: Python subtracts and compares two datetimes sharing one tzinfo by their wall clocks, which
+    # would make a month with a DST change an hour short.
+    return wall.replace(tzinfo=zone).astimezone(UTC)
 
 
 def _unit_start(day: date, unit: Unit) -> date:
@@ -120,7 +122,7 @@ def parse_period(text: str, *, now: datetime, timezone: str) -> Period:
             return _calendar(prev, start, unit, _calendar_label(prev, unit), timezone)
         wall_start = datetime.combine(start, time())
         label = f"{_calendar_label(start, unit)} so far"
-        return Period(_aware(wall_start, zone), now.astimezone(zone), label, unit, timezone, to_date=True)
+        return Period(_aware(wall_start, zone), now.astimezone(UTC), label, unit, timezone, to_date=True)
     if match := _DAYS.match(wanted):
         weeks = match.group(2).startswith("w")
         count = int(match.group(1)) * (7 if weeks else 1)
@@ -128,7 +130,7 @@ def parse_period(text: str, *, now: datetime, timezone: str) -> Period:
             raise UnknownPeriod(text, f"a period is 1 to {MAX_DAYS} days long", None, EXAMPLES)
         start_wall = now_wall - timedelta(days=count)
         label = f"last {int(match.group(1))} {'weeks' if weeks else 'days'}"
-        return Period(_aware(start_wall, zone), now.astimezone(zone), label, "days", timezone)
+        return Period(_aware(start_wall, zone), now.astimezone(UTC), label, "days", timezone)
     if match := _QUARTER.match(wanted):
         first = date(_year(text, match.group(1)), 3 * int(match.group(2)) - 2, 1)
         return _calendar(first, _step_forward(first, "quarter"), "quarter", _calendar_label(first, "quarter"), timezone)
