@@ -40,7 +40,6 @@ TRENDED = (Measure.MTTA, Measure.MTTR)  # the measures charted bucket by bucket
 class InsightsSettings:
     """What the figures need from the policy; the composition root builds it (phase 2)."""
 
-    timezone: str = "UTC"  # insights.timezone: buckets, periods and the heatmap
     severity_order: tuple[str, ...] = ()  # the policy's severities, most severe first
     root_causes: Mapping[str, str] = field(default_factory=dict)  # id -> name
     response_targets: Mapping[str, timedelta] = field(default_factory=dict)  # severity -> response_target
@@ -80,6 +79,7 @@ class InsightsSummary:
     scope: Scope
     audience: Audience
     computed_at: datetime
+    severity_order: tuple[str, ...] = ()  # the policy's, for whoever lists or draws severities
 
     @property
     def empty(self) -> bool:
@@ -108,9 +108,9 @@ def compute_insights(
     items = tuple(i for i in data.action_items if audience.may_see(i) and i.incident_id in in_scope)
     current = _period_figures(data, visible, items, period, settings, audience, now)
     previous = _period_figures(data, visible, items, period.previous(), settings, audience, now)
-    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    today = now.astimezone(ZoneInfo(period.timezone)).date()
     overdue = overdue_by_owner(items, today)
-    return InsightsSummary(current, previous, overdue, scope, audience, now)
+    return InsightsSummary(current, previous, overdue, scope, audience, now, settings.severity_order)
 
 
 def _period_figures(
@@ -135,7 +135,7 @@ def _period_figures(
         volume_series=_volume_series(rows, period, granularity),
         root_causes=root_cause_counts(rows, settings.root_causes),
         repeats=find_repeats(rows, visible, data.links),
-        heatmap=heatmap(rows, settings.timezone),
+        heatmap=heatmap(rows, period.timezone),
         load=responder_load(
             rows,
             data.pages,

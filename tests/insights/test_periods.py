@@ -17,8 +17,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 10, 15, 14, 30, tzinfo=UTC)  # Thursday 16:30 in Berlin (CEST)
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=BERLIN)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
 
 
 @pytest.mark.parametrize(
