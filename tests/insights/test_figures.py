@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from incidents.insights.audience import Audience, Scope
+from incidents.insights.export import action_items_csv, incidents_csv
 from incidents.insights.load import OfficeHours, responder_load
 from incidents.insights.periods import parse_period
 from incidents.insights.repeats import RepeatReason, find_repeats
@@ -250,3 +251,19 @@ def test_an_empty_period_is_empty_rather_than_zero() -> None:
     assert summary.empty
     assert summary.current.repeats.rate is None and summary.current.postmortems.coverage is None
     assert [b.total for b in summary.current.volume_series] == [0] * 14
+
+
+def test_the_csv_of_action_items_and_formula_like_cells() -> None:
+    items = [
+        ActionItemRow(1, 7, "U_ANA", day(7, 1), date(2026, 7, 8), done_at=day(7, 20)),
+        ActionItemRow(2, 7, "U_BO", day(7, 2), date(2026, 8, 1), done_at=day(8, 20)),
+        ActionItemRow(3, 8, "U_BO", day(7, 3), date(2026, 8, 1)),
+    ]
+
+    lines = action_items_csv(items, {7: "INC-2026-0007"}).splitlines()
+    incidents = incidents_csv([incident(9, day(7, 4), services=("=HYPERLINK(1)", "api"))], {})
+
+    assert lines[1] == "id,incident,owner,created_at,due_on,done_at,done_within_30_days"
+    assert lines[2].endswith(",yes") and lines[3].endswith(",no") and lines[4].endswith(",")
+    assert lines[4].startswith("3,8,U_BO,")  # an incident without a known reference keeps its id
+    assert "'=HYPERLINK(1);api" in incidents

@@ -16,13 +16,15 @@ Worked by hand from tests/insights/history.py (2026-Q3, UTC):
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime, timedelta
 
 from incidents.insights.audience import Audience
 from incidents.insights.definitions import Measure
+from incidents.insights.export import incidents_csv
 from incidents.insights.periods import parse_period
 from incidents.insights.rows import InsightsData
-from incidents.insights.statistics import DurationStats
+from incidents.insights.statistics import DurationStats, summarise
 from incidents.insights.summary import InsightsSettings, InsightsSummary, compute_insights
 from tests.insights.history import HISTORY
 
@@ -83,3 +85,26 @@ def test_time_in_status_adds_up_every_stay_of_the_reopened_incident() -> None:
     assert status_time["investigating"] == DurationStats(1, minutes(150), minutes(150), minutes(150))
     assert status_time["monitoring"].mean == minutes(75)
     assert status_time["resolved"].mean == hours(18) + (NOW - datetime(2026, 7, 10, 12, tzinfo=UTC))
+
+
+def test_the_csv_carries_the_same_durations_and_their_definitions() -> None:
+    text = incidents_csv(HISTORY, {"deploy": "Deploy or release"})
+    comments = [line for line in text.splitlines() if line.startswith("# ")]
+    lines = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    q3 = [line for line in lines if line["declared_at"].startswith("2026-07")]
+
+    def stats(column: str) -> DurationStats:
+        return summarise(timedelta(seconds=int(line[column])) for line in q3 if line[column])
+
+    measures = summary_of_q3().current.measures
+    assert stats("time_to_detect_seconds") == measures[Measure.MTTD].overall
+    assert stats("time_to_acknowledge_seconds") == measures[Measure.MTTA].overall
+    assert stats("time_to_resolve_seconds") == measures[Measure.MTTR].overall
+    by_reference = {line["reference"]: line for line in lines}
+    assert by_reference["INC-2026-0003"]["time_to_resolve_seconds"] == str(22 * 3600)
+    assert by_reference["INC-2026-0005"]["time_to_acknowledge_seconds"] == ""  # never acknowledged: not measured
+    assert by_reference["INC-2026-0002"]["detected_at"] == "2026-07-08T02:00:00+00:00"
+    assert by_reference["INC-2026-0002"]["services"] == "api;db"
+    assert any(
+        comment.startswith("# time_to_resolve_seconds: Time to resolve (declared → resolved)") for comment in comments
+    )
