@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/timeline_read.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/postmortem.py
+	$(BIN)/python bench/insights.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from incidents.insights.periods import Period
+from incidents.insights.rows import IncidentRow
 
 Granularity = Literal["day", "week", "month"]
 
@@ -39,6 +41,12 @@ def next_bucket(start: date, granularity: Granularity) -> date:
 
 def bucket_of(at: datetime, zone: ZoneInfo, granularity: Granularity) -> date:
     return bucket_start(at.astimezone(zone).date(), granularity)
+
+
+def declaration_days(rows: Sequence[IncidentRow], timezone: str) -> list[date]:
+    """Each row's local day of declaration, worked out once for all the bucketings of a period."""
+    zone = ZoneInfo(timezone)
+    return [row.declared_at.astimezone(zone).date() for row in rows]
 
 
 def bucket_starts(period: Period, granularity: Granularity) -> list[date]:

@@ -8,7 +8,6 @@ None), the load is incidents by role only and the pages columns are None: unknow
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -62,34 +61,38 @@ def responder_load(
 ) -> tuple[ResponderLoad, ...]:
     """One row per person with a role in `rows` or a page in the period, busiest first; only the rows the
     audience may see (their own, or everyone's for an admin; none in a posted report)."""
-    roles: dict[str, Counter[str]] = {}
-    incidents: Counter[str] = Counter()
+    roles: dict[str, dict[str, int]] = {}
+    incidents: dict[str, int] = {}
     for row in rows:
         for role, person in row.roles.items():
-            roles.setdefault(person, Counter())[role] += 1
-        incidents.update(set(row.roles.values()))
-    paged: Counter[str] = Counter()
-    out_of_hours: Counter[str] = Counter()
+            held = roles.setdefault(person, {})
+            held[role] = held.get(role, 0) + 1
+        for person in set(row.roles.values()):
+            incidents[person] = incidents.get(person, 0) + 1
+    paged: dict[str, int] = {}
+    out_of_hours: dict[str, int] = {}
     zones: dict[str, ZoneInfo] = {}
+    start, end = period.start, period.end
     for page in pages or ():
-        if not period.contains(page.at):
+        if not start <= page.at < end:
             continue
-        paged[page.person] += 1
+        person = page.person
+        paged[person] = paged.get(person, 0) + 1
         late = page.out_of_hours
         if late is None:
-            if page.person not in zones:
-                zones[page.person] = _zone(timezones.get(page.person), hours.default_timezone)
-            late = is_out_of_hours(page.at, zones[page.person], hours)
-        out_of_hours[page.person] += late
+            if person not in zones:
+                zones[person] = _zone(timezones.get(person), hours.default_timezone)
+            late = is_out_of_hours(page.at, zones[person], hours)
+        out_of_hours[person] = out_of_hours.get(person, 0) + late
     people = {person for person in set(roles) | set(paged) if audience.may_see_person(person)}
     known = pages is not None
     load = [
         ResponderLoad(
             person=person,
-            roles=dict(sorted(roles.get(person, Counter()).items())),
-            incidents=incidents[person],
-            pages=paged[person] if known else None,
-            out_of_hours_pages=out_of_hours[person] if known else None,
+            roles=dict(sorted(roles.get(person, {}).items())),
+            incidents=incidents.get(person, 0),
+            pages=paged.get(person, 0) if known else None,
+            out_of_hours_pages=out_of_hours.get(person, 0) if known else None,
         )
         for person in people
     ]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from incidents.insights.buckets import Granularity, bucket_of, bucket_starts
+from incidents.insights.buckets import Granularity, bucket_start, bucket_starts, declaration_days
 from incidents.insights.definitions import MEASURES, Measure, time_in_statuses
 from incidents.insights.periods import Period
 from incidents.insights.rows import IncidentRow
@@ -35,13 +34,23 @@ def ordered_severities(seen: Iterable[str], order: Sequence[str]) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def measure_figures(rows: Sequence[IncidentRow], measure: Measure, severity_order: Sequence[str]) -> MeasureFigures:
-    """The measure's statistics over `rows`, overall and per severity (each incident at its current severity)."""
-    compute = MEASURES[measure]
+def measured(rows: Sequence[IncidentRow]) -> dict[Measure, list[timedelta | None]]:
+    """Every measure of every row, worked out once for the statistics, the trends and the targets."""
+    return {measure: [compute(row) for row in rows] for measure, compute in MEASURES.items()}
+
+
+def measure_figures(
+    rows: Sequence[IncidentRow],
+    measure: Measure,
+    severity_order: Sequence[str],
+    values: Sequence[timedelta | None] | None = None,
+) -> MeasureFigures:
+    """The measure's statistics over `rows`, overall and per severity (each incident at its current severity);
+    `values`: the rows' durations, when the caller has them already (measured())."""
+    values = values if values is not None else [MEASURES[measure](row) for row in rows]
     overall: list[timedelta] = []
     per_severity: dict[str, list[timedelta]] = {}
-    for row in rows:
-        value = compute(row)
+    for row, value in zip(rows, values, strict=True):
         if value is not None:
             overall.append(value)
             per_severity.setdefault(row.severity, []).append(value)
@@ -59,14 +68,19 @@ def status_time_figures(rows: Sequence[IncidentRow], as_of: datetime) -> dict[st
 
 
 def measure_trend(
-    rows: Sequence[IncidentRow], measure: Measure, period: Period, granularity: Granularity
+    rows: Sequence[IncidentRow],
+    measure: Measure,
+    period: Period,
+    granularity: Granularity,
+    days: Sequence[date] | None = None,
+    values: Sequence[timedelta | None] | None = None,
 ) -> tuple[BucketStats, ...]:
-    """The measure's statistics per bucket of the period, by declaration time; empty buckets have n = 0."""
-    zone = ZoneInfo(period.timezone)
-    compute = MEASURES[measure]
+    """The measure's statistics per bucket of the period, by declaration day; empty buckets have n = 0.
+    `days` and `values`: the rows' local declaration days and durations, when the caller has them already."""
+    days = days if days is not None else declaration_days(rows, period.timezone)
+    values = values if values is not None else [MEASURES[measure](row) for row in rows]
     per_bucket: dict[date, list[timedelta]] = {start: [] for start in bucket_starts(period, granularity)}
-    for row in rows:
-        value = compute(row)
+    for day, value in zip(days, values, strict=True):
         if value is not None:
-            per_bucket.setdefault(bucket_of(row.declared_at, zone, granularity), []).append(value)
+            per_bucket.setdefault(bucket_start(day, granularity), []).append(value)
     return tuple(BucketStats(start, summarise(values)) for start, values in sorted(per_bucket.items()))

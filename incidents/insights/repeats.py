@@ -11,10 +11,11 @@ The recurrence rate is repeats / incidents of the period; the earlier incident m
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from operator import attrgetter
 
 from incidents.insights.definitions import REPEAT_WINDOW
 from incidents.insights.rows import IncidentLink, IncidentRow, LinkKind
@@ -44,8 +45,8 @@ class RepeatFigures:
         return share(len(self.repeats), self.incidents)
 
 
-def _order(row: IncidentRow) -> tuple[datetime, int]:
-    return (row.declared_at, row.id)
+# Declaration order, ties broken by id (attrgetter: sorting thousands of rows by it stays in C).
+_order: Callable[[IncidentRow], tuple[datetime, int]] = attrgetter("declared_at", "id")
 
 
 def _linked_earlier(links: Iterable[IncidentLink], known: dict[int, IncidentRow]) -> dict[int, IncidentRow]:
@@ -64,6 +65,33 @@ def _linked_earlier(links: Iterable[IncidentLink], known: dict[int, IncidentRow]
     return earlier
 
 
+class RepeatIndex:
+    """Every row that may be repeated, indexed once by (service, root cause) and by `repeat` links, so the
+    repeats of a period and of the one before are each found by bisection."""
+
+    def __init__(self, history: Iterable[IncidentRow], links: Iterable[IncidentLink]) -> None:
+        known = {row.id: row for row in history}
+        # (service, root cause) -> rows in declaration order, searched by bisection.
+        self.by_cause: dict[tuple[str, str], list[IncidentRow]] = {}
+        for row in sorted(known.values(), key=_order):
+            if row.root_cause:
+                for service in set(row.services):
+                    self.by_cause.setdefault((service, row.root_cause), []).append(row)
+        self.keys = {cause: [_order(row) for row in rows] for cause, rows in self.by_cause.items()}
+        self.linked = _linked_earlier(links, known)
+
+    def repeats(self, period_rows: Sequence[IncidentRow], window: timedelta = REPEAT_WINDOW) -> RepeatFigures:
+        """The repeats among `period_rows` (which must be in the history the index was built from)."""
+        repeats: list[Repeat] = []
+        for row in sorted(period_rows, key=_order):
+            found = _same_cause(row, self.by_cause, self.keys, window)
+            if found is not None:
+                repeats.append(Repeat(row, found[0], RepeatReason.SAME_CAUSE, found[1]))
+            elif row.id in self.linked:
+                repeats.append(Repeat(row, self.linked[row.id], RepeatReason.LINKED))
+        return RepeatFigures(len(period_rows), tuple(repeats))
+
+
 def find_repeats(
     period_rows: Sequence[IncidentRow],
     history: Sequence[IncidentRow],
@@ -71,23 +99,7 @@ def find_repeats(
     window: timedelta = REPEAT_WINDOW,
 ) -> RepeatFigures:
     """The repeats among `period_rows`; `history` is every row that may be repeated (it may include them)."""
-    known = {row.id: row for row in history} | {row.id: row for row in period_rows}
-    # (service, root cause) -> rows in declaration order, searched by bisection.
-    by_cause: dict[tuple[str, str], list[IncidentRow]] = {}
-    for row in sorted(known.values(), key=_order):
-        if row.root_cause:
-            for service in set(row.services):
-                by_cause.setdefault((service, row.root_cause), []).append(row)
-    keys = {cause: [_order(row) for row in rows] for cause, rows in by_cause.items()}
-    linked = _linked_earlier(links, known)
-    repeats: list[Repeat] = []
-    for row in sorted(period_rows, key=_order):
-        found = _same_cause(row, by_cause, keys, window)
-        if found is not None:
-            repeats.append(Repeat(row, found[0], RepeatReason.SAME_CAUSE, found[1]))
-        elif row.id in linked:
-            repeats.append(Repeat(row, linked[row.id], RepeatReason.LINKED))
-    return RepeatFigures(len(period_rows), tuple(repeats))
+    return RepeatIndex([*history, *period_rows], links).repeats(period_rows, window)
 
 
 def _same_cause(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from incidents.insights.audience import Audience, Scope
-from incidents.insights.buckets import granularity_for
+from incidents.insights.buckets import declaration_days, granularity_for
 from incidents.insights.definitions import REPEAT_WINDOW, Measure
 from incidents.insights.followthrough import (
     ActionItemFigures,
@@ -25,9 +25,16 @@ from incidents.insights.followthrough import (
     target_figures,
 )
 from incidents.insights.load import OfficeHours, ResponderLoad, responder_load
-from incidents.insights.measures import BucketStats, MeasureFigures, measure_figures, measure_trend, status_time_figures
+from incidents.insights.measures import (
+    BucketStats,
+    MeasureFigures,
+    measure_figures,
+    measure_trend,
+    measured,
+    status_time_figures,
+)
 from incidents.insights.periods import Period
-from incidents.insights.repeats import RepeatFigures, find_repeats
+from incidents.insights.repeats import RepeatFigures, RepeatIndex
 from incidents.insights.rows import ActionItemRow, IncidentRow, InsightsData
 from incidents.insights.statistics import DurationStats
 from incidents.insights.volume import BucketCounts, Heatmap, VolumeFigures, heatmap, root_cause_counts, volume_figures
@@ -106,8 +113,9 @@ def compute_insights(
     visible = tuple(row for row in data.incidents if audience.may_see(row) and scope.matches(row))
     in_scope = {row.id for row in visible}
     items = tuple(i for i in data.action_items if audience.may_see(i) and i.incident_id in in_scope)
-    current = _period_figures(data, visible, items, period, settings, audience, now)
-    previous = _period_figures(data, visible, items, period.previous(), settings, audience, now)
+    repeats = RepeatIndex(visible, data.links)
+    current = _period_figures(data, visible, items, repeats, period, settings, audience, now)
+    previous = _period_figures(data, visible, items, repeats, period.previous(), settings, audience, now)
     today = now.astimezone(ZoneInfo(period.timezone)).date()
     overdue = overdue_by_owner(items, today)
     return InsightsSummary(current, previous, overdue, scope, audience, now, settings.severity_order)
@@ -117,6 +125,7 @@ def _period_figures(
     data: InsightsData,
     visible: tuple[IncidentRow, ...],
     items: tuple[ActionItemRow, ...],
+    repeats: RepeatIndex,
     period: Period,
     settings: InsightsSettings,
     audience: Audience,
@@ -125,16 +134,20 @@ def _period_figures(
     rows = tuple(row for row in visible if period.contains(row.declared_at))
     order = settings.severity_order
     granularity = granularity_for(period)
+    days = declaration_days(rows, period.timezone)
+    values = measured(rows)
     return PeriodFigures(
         period=period,
         incidents=rows,
-        measures={measure: measure_figures(rows, measure, order) for measure in Measure},
+        measures={measure: measure_figures(rows, measure, order, values[measure]) for measure in Measure},
         status_time=status_time_figures(rows, now),
-        trends={measure: measure_trend(rows, measure, period, granularity) for measure in TRENDED},
-        volume=volume_figures(rows, period, order),
-        volume_series=_volume_series(rows, period, granularity),
+        trends={
+            measure: measure_trend(rows, measure, period, granularity, days, values[measure]) for measure in TRENDED
+        },
+        volume=volume_figures(rows, period, order, days),
+        volume_series=_volume_series(rows, period, granularity, days),
         root_causes=root_cause_counts(rows, settings.root_causes),
-        repeats=find_repeats(rows, visible, data.links),
+        repeats=repeats.repeats(rows),
         heatmap=heatmap(rows, period.timezone),
         load=responder_load(
             rows,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from incidents.insights.buckets import Granularity, bucket_of, bucket_starts
+from incidents.insights.buckets import Granularity, bucket_start, bucket_starts, declaration_days
 from incidents.insights.measures import ordered_severities
 from incidents.insights.periods import Period
 from incidents.insights.rows import IncidentRow
@@ -51,12 +51,15 @@ class Heatmap:
         return sum(map(sum, self.counts))
 
 
-def volume_series(rows: Sequence[IncidentRow], period: Period, granularity: Granularity) -> tuple[BucketCounts, ...]:
-    """Incidents per bucket of the period, split by severity; empty buckets included."""
-    zone = ZoneInfo(period.timezone)
+def volume_series(
+    rows: Sequence[IncidentRow], period: Period, granularity: Granularity, days: Sequence[date] | None = None
+) -> tuple[BucketCounts, ...]:
+    """Incidents per bucket of the period, split by severity; empty buckets included. `days`: the rows' local
+    declaration days, when the caller has them already (declaration_days)."""
+    days = days if days is not None else declaration_days(rows, period.timezone)
     counts: dict[date, Counter[str]] = {start: Counter() for start in bucket_starts(period, granularity)}
-    for row in rows:
-        counts.setdefault(bucket_of(row.declared_at, zone, granularity), Counter())[row.severity] += 1
+    for row, day in zip(rows, days, strict=True):
+        counts.setdefault(bucket_start(day, granularity), Counter())[row.severity] += 1
     return tuple(BucketCounts(start, dict(counter)) for start, counter in sorted(counts.items()))
 
 
@@ -64,15 +67,18 @@ def _most_first(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def volume_figures(rows: Sequence[IncidentRow], period: Period, severity_order: Sequence[str]) -> VolumeFigures:
+def volume_figures(
+    rows: Sequence[IncidentRow], period: Period, severity_order: Sequence[str], days: Sequence[date] | None = None
+) -> VolumeFigures:
+    days = days if days is not None else declaration_days(rows, period.timezone)
     severities = Counter(row.severity for row in rows)
     services: Counter[str] = Counter()
     for row in rows:
         services.update(set(row.services) or (NO_SERVICE,))
     return VolumeFigures(
         total=len(rows),
-        by_week=volume_series(rows, period, "week"),
-        by_month=volume_series(rows, period, "month"),
+        by_week=volume_series(rows, period, "week", days),
+        by_month=volume_series(rows, period, "month", days),
         by_severity={sev: severities[sev] for sev in ordered_severities(severities, severity_order)},
         by_service=_most_first(services),
         by_detection=_most_first(Counter(row.detection_method.value for row in rows)),
