@@ -110,10 +110,12 @@ def compute_insights(
 ) -> InsightsSummary:
     """Every figure of `period` and of the one before it, for `audience`, narrowed to `scope`."""
     scope = scope or Scope()
-    visible = tuple(row for row in data.incidents if audience.may_see(row) and scope.matches(row))
+    seen = tuple(row for row in data.incidents if audience.may_see(row))
+    visible = tuple(row for row in seen if scope.matches(row))
     in_scope = {row.id for row in visible}
     items = tuple(i for i in data.action_items if audience.may_see(i) and i.incident_id in in_scope)
-    repeats = RepeatIndex(visible, data.links)
+    # A SEV1 may repeat an earlier SEV3: the scope narrows what is counted, not what may be repeated.
+    repeats = RepeatIndex(seen, data.links)
     current = _period_figures(data, visible, items, repeats, period, settings, audience, now)
     previous = _period_figures(data, visible, items, repeats, period.previous(), settings, audience, now)
     today = now.astimezone(ZoneInfo(period.timezone)).date()

@@ -267,3 +267,21 @@ def test_the_csv_of_action_items_and_formula_like_cells() -> None:
     assert lines[2].endswith(",yes") and lines[3].endswith(",no") and lines[4].endswith(",")
     assert lines[4].startswith("3,8,U_BO,")  # an incident without a known reference keeps its id
     assert "'=HYPERLINK(1);api" in incidents
+
+
+def test_a_repeat_is_found_whatever_the_scope_but_counted_only_within_it() -> None:
+    rows = (
+        incident(1, day(7, 1), severity="SEV3", services=("api",), root_cause="deploy"),
+        incident(2, day(7, 20), severity="SEV1", services=("api",), root_cause="deploy"),
+        incident(3, day(8, 1), severity="SEV1", services=("web",), private=True, root_cause="deploy"),
+        incident(4, day(8, 9), severity="SEV1", services=("web",), root_cause="deploy"),
+    )
+
+    def repeats(audience: Audience) -> list[tuple[int, int]]:
+        summary = compute_insights(
+            InsightsData(rows), Q3, settings=SETTINGS, audience=audience, now=NOW, scope=Scope(severity="SEV1")
+        )
+        return [(r.incident.id, r.of.id) for r in summary.current.repeats.repeats]
+
+    assert repeats(Audience.person("U_ADMIN", admin=True)) == [(2, 1), (4, 3)]
+    assert repeats(Audience.posted()) == [(2, 1)]  # a private incident is nobody's "earlier incident" in public
