@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.ticker import MaxNLocator
 
-from charts.canvas import INK, alt_text, new_figure, png_bytes, titled
+from charts.canvas import INK, alt_text, counted, new_figure, png_bytes, titled
 from incidents.insights.definitions import FIGURE_DEFINITIONS
 from incidents.insights.ports import ChartImage
 from incidents.insights.summary import InsightsSummary
@@ -35,7 +35,7 @@ def heatmap_chart(summary: InsightsSummary) -> ChartImage:
     bar.set_label("incidents")
     bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     title = "When incidents start"
-    titled(figure, title, f"{summary.current.period.label} · {grid.total} incidents · {_DEFINITION.text}")
+    titled(figure, title, f"{summary.current.period.label} · {counted(grid.total, 'incident')} · {_DEFINITION.text}")
     busiest = sorted(
         ((count, weekday, hour) for weekday, day in enumerate(counts) for hour, count in enumerate(day) if count),
         reverse=True,
@@ -43,7 +43,7 @@ def heatmap_chart(summary: InsightsSummary) -> ChartImage:
     by_day = [f"{WEEKDAYS[weekday]} {sum(day)}" for weekday, day in enumerate(counts)]
     described = [
         f"Heatmap of incidents by weekday and hour their impact started ({grid.timezone}), "
-        f"{summary.current.period.label}: {grid.total} incidents.",
+        f"{summary.current.period.label}: {counted(grid.total, 'incident')}.",
         f"By weekday: {', '.join(by_day)}.",
         "Busiest hours: " + ", ".join(f"{WEEKDAYS[d]} {h:02d}:00 ({c})" for c, d, h in busiest) + ".",
     ]

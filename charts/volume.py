@@ -15,6 +15,7 @@ from charts.canvas import (
     alt_text,
     bucket_label,
     bucket_ticks,
+    counted,
     headroom,
     legend_above,
     new_figure,
@@ -78,7 +79,8 @@ def volume_chart(summary: InsightsSummary) -> ChartImage:
     titled(
         figure,
         title,
-        f"{current.period.label} · {current.volume.total} incidents ({before} in the period before) · {_VOLUME.text}",
+        f"{current.period.label} · {counted(current.volume.total, 'incident')} ({before} in the period before) · "
+        f"{_VOLUME.text}",
     )
     described = [
         f"Stacked bar chart of incidents declared per {granularity}, {current.period.label}, by severity.",

@@ -1,4 +1,4 @@
-"""What insights needs from outside, as narrow ports the composition root wires (phase 2): the rows from
+"""What insights needs from outside, as narrow ports the composition root wires to adapters: the rows from
 storage, people's timezones from Slack, and a chart renderer (charts/, off the event loop)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The plain rows insights are computed from: what storage reads, already narrowed to what the viewer may see.
 
-Times are timezone-aware (UTC as stored). Storage fills these in phase 2; tests and benchmarks build them by
-hand. Nothing here knows about Slack or SQL.
+Times are timezone-aware (UTC as stored). Storage fills these (through InsightsReader, ports.py); tests and
+benchmarks build them by hand. Nothing here knows about Slack or SQL.
 """
 
 from __future__ import annotations

@@ -37,15 +37,24 @@ from incidents.insights.periods import Period
 from incidents.insights.repeats import RepeatFigures, RepeatIndex
 from incidents.insights.rows import ActionItemRow, IncidentRow, InsightsData
 from incidents.insights.statistics import DurationStats
-from incidents.insights.volume import BucketCounts, Heatmap, VolumeFigures, heatmap, root_cause_counts, volume_figures
-from incidents.insights.volume import volume_series as _volume_series
+from incidents.insights.volume import (
+    BucketCounts,
+    Heatmap,
+    VolumeFigures,
+    heatmap,
+    root_cause_counts,
+    volume_figures,
+    volume_series,
+)
 
 TRENDED = (Measure.MTTA, Measure.MTTR)  # the measures charted bucket by bucket
 
 
 @dataclass(frozen=True)
 class InsightsSettings:
-    """What the figures need from the policy; the composition root builds it (phase 2)."""
+    """What the figures need from the policy, built by the composition root: the severities' order and targets
+    (`response_target`, `resolve_target`), `insights.root_causes`, `reminders.postmortem_severities` and the
+    working hours (for out-of-hours pages)."""
 
     severity_order: tuple[str, ...] = ()  # the policy's severities, most severe first
     root_causes: Mapping[str, str] = field(default_factory=dict)  # id -> name
@@ -147,7 +156,7 @@ def _period_figures(
             measure: measure_trend(rows, measure, period, granularity, days, values[measure]) for measure in TRENDED
         },
         volume=volume_figures(rows, period, order, days),
-        volume_series=_volume_series(rows, period, granularity, days),
+        volume_series=volume_series(rows, period, granularity, days),
         root_causes=root_cause_counts(rows, settings.root_causes),
         repeats=repeats.repeats(rows),
         heatmap=heatmap(rows, period.timezone),
