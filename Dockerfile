@@ -11,6 +11,7 @@ COPY bot ./bot
 COPY incidents ./incidents
 COPY storage ./storage
 COPY postmortem ./postmortem
+COPY charts ./charts
 COPY scheduling ./scheduling
 COPY firebreak ./firebreak
 COPY slacksim ./slacksim

@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/alerts.py
 	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/insights.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -22,6 +22,7 @@ from incidents.followup_policy import (
     SchedulerPolicy,
     WorkingHours,
 )
+from incidents.insights.policy import InsightsPolicy
 from incidents.oncall.policy import OncallPolicy
 from incidents.policy_problems import validation_problems, yaml_problem
 from incidents.postmortem_policy import PostmortemPolicy
@@ -41,6 +42,7 @@ class Severity(_Strict):
     description: str = ""
     response_target: Duration = timedelta(minutes=30)
     update_cadence: Duration | None = None
+    resolve_target: Duration | None = None  # MTTR's target (declared → resolved); None: none
 
 
 class Status(_Strict):
@@ -147,6 +149,7 @@ class Policy(_Strict):
     scheduler: SchedulerPolicy = Field(default_factory=SchedulerPolicy)
     postmortem: PostmortemPolicy = Field(default_factory=PostmortemPolicy)
     oncall: OncallPolicy = Field(default_factory=OncallPolicy)
+    insights: InsightsPolicy = Field(default_factory=InsightsPolicy)
     reopen_status: str | None = None
     alerts: AlertsSection = Field(default_factory=AlertsPolicy)
 
