@@ -1,7 +1,8 @@
-"""Durations as people write them in the policy file: `90s`, `15m`, `2h`, `1d`, or `1h30m`."""
+"""Durations and times of day as people write them in the policy file: `90s`, `15m`, `2h`, `1d`, `1h30m`; `18:00`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import timedelta
 from typing import Annotated, Any
@@ -53,3 +54,17 @@ def _serialize(delta: timedelta) -> str:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(_serialize)]
+
+
+def _time_of_day(value: Any) -> Any:
+    """YAML 1.1 reads an unquoted `18:00` as the base-60 number 1080 (minutes), which pydantic would take for
+    seconds (00:18): read it as the time it was written as. Quoted times, and `09:00` (which YAML leaves a
+    string), go on to pydantic's own parsing."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value < 24 * 60:
+            return dt.time(value // 60, value % 60)
+        raise ValueError(f"{value} is not a time of day: write it like 18:00")
+    return value
+
+
+TimeOfDay = Annotated[dt.time, BeforeValidator(_time_of_day)]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from incidents.durations import Duration
+from incidents.durations import Duration, TimeOfDay
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -60,8 +60,8 @@ class ActionItemPolicy(_Strict):
 
 
 class WorkingHours(_Strict):
-    start: dt.time = dt.time(9, 0)
-    end: dt.time = dt.time(18, 0)
+    start: TimeOfDay = dt.time(9, 0)
+    end: TimeOfDay = dt.time(18, 0)
     days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
     default_timezone: str = "UTC"
 
@@ -87,7 +87,7 @@ class Digest(_Strict):
     enabled: bool = True
     channel: str | None = None  # default: the announcement channel
     weekday: str = "mon"
-    at: dt.time = dt.time(9, 0)
+    at: TimeOfDay = dt.time(9, 0)
     timezone: str = "UTC"
 
     _zone = field_validator("timezone")(WorkingHours._zone.__func__)  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tomllib
 from contextlib import closing
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -350,3 +350,15 @@ def test_version_prints_the_installed_packages_version(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"firebreak {project['version']}\n"
     assert done.stdout == f"firebreak {importlib.metadata.version('firebreak')}\n"
+
+
+def test_times_of_day_written_without_quotes_are_the_times_written(tmp_path: Path) -> None:
+    # YAML 1.1 reads an unquoted 18:00 as the base-60 number 1080; it must not become 00:18.
+    path = tmp_path / "firebreak.yml"
+    path.write_text("working_hours:\n  start: 8:30\n  end: 18:00\ndigest:\n  at: 17:45\n", encoding="utf-8")
+    policy = load_policy(path)
+    assert (policy.working_hours.start, policy.working_hours.end) == (time(8, 30), time(18, 0))
+    assert policy.digest.at == time(17, 45)
+    path.write_text("working_hours:\n  end: 25:00\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"working_hours\.end: .*1500 is not a time of day"):
+        load_policy(path)
