@@ -1,0 +1,15 @@
+"""What the alerts slice's use cases need, wired once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from incidents.alerts.ports import AlertChat, AlertsUnitOfWorkFactory
+from incidents.context import Context
+
+
+@dataclass(frozen=True)
+class AlertsContext:
+    core: Context  # the clock, the policy, and what declaring and changing incidents need
+    uow: AlertsUnitOfWorkFactory
+    chat: AlertChat
