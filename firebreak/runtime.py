@@ -144,7 +144,9 @@ async def runtime(
         )
         planner.on_due = ctx.outbox.on_due = scheduler.wake_at
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-        bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
+        bolt, lazy = build_bolt_app(
+            ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner, alerts=alerts.actx
+        )
         edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None
         web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
         alerts.serve(web_app)

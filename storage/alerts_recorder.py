@@ -233,7 +233,7 @@ class AlertRecorder:
         counted: dict[str, bool] = {}
         for group, change, alert in outcome.changes:
             if (
-                declares_now(group, change)
+                declares_now(group, change, now)
                 and group.id is not None
                 and await self._declare_due(session, group, now, counted)
             ):

@@ -129,6 +129,7 @@ def receive(
         if group.status is AlertStatus.RESOLVED:
             return group, GroupChange.UNCHANGED
         group.status, group.resolved_at = AlertStatus.RESOLVED, alert.ended_at or now
+        group.silenced_until_resolved = False  # its silence ends here: a re-firing is news again
         _touched(group, alert, now)
         return group, GroupChange.RESOLVED
     if alert.status is AlertStatus.ACKNOWLEDGED:

@@ -50,13 +50,14 @@ def resolve_work(group: AlertGroup, now: datetime) -> DueWork:
     return DueWork(key, RESOLVE, now, incident_id=group.incident_id, data={"reference": group.incident_reference})
 
 
-def declares_now(group: AlertGroup, change: GroupChange) -> bool:
-    """Whether this change may declare: a firing group of a declaring route, not linked to an incident yet."""
+def declares_now(group: AlertGroup, change: GroupChange, now: datetime) -> bool:
+    """Whether this change may declare: a firing group of a declaring route, not linked to an incident yet,
+    not silenced (by its route or by a person)."""
     return (
         group.declare is not None
         and group.incident_id is None
         and change in (GroupChange.OPENED, GroupChange.REPEATED, GroupChange.REFIRED)
-        and not group.silenced_by_route
+        and not group.silenced(now)
     )
 
 
