@@ -14,6 +14,7 @@ from bot.bolt_authorization import authorize_without_slack
 from bot.capture_events import BotIdentity
 from bot.lazy import TrackedLazyListenerRunner
 from bot.listeners.actions import register_actions
+from bot.listeners.alert_commands import register_alert_commands
 from bot.listeners.alerts import register_alerts
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
@@ -67,6 +68,8 @@ def build_bolt_app(
     runner = TrackedLazyListenerRunner(logging.getLogger("firebreak.lazy"))
     # Bolt offers no constructor argument for this; see bot/lazy.py for why the default runner won't do.
     app._async_listener_runner.lazy_listener_runner = runner
+    if alerts is not None:  # issue 12: `/incident integration …`, before the other /incident listeners
+        register_alert_commands(app, alerts)
     register_commands(app, ctx)
     register_views(app, ctx, runner)
     register_actions(app, ctx)

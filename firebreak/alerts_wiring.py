@@ -46,11 +46,12 @@ class AlertsWiring:
         await self.recorder.stop()
 
 
-def alerts_wiring(database: Database, ctx: Context, client: AsyncWebClient) -> AlertsWiring:
+def alerts_wiring(database: Database, ctx: Context, client: AsyncWebClient, *, public_url: str | None) -> AlertsWiring:
     policy = ctx.policy
     uow = SqlAlertsUnitOfWorkFactory(database)
     recorder = AlertRecorder(database, ctx.clock, policy.alerts, default_channel=policy.channels.announcement)
-    actx = AlertsContext(core=ctx, uow=uow, chat=SlackAlertChat(client))
-    intake = AlertIntake(uow, recorder, ctx.clock, policy.alerts)
     admin = IntegrationAdmin(uow, ctx.clock, policy)
+    actx = AlertsContext(core=ctx, uow=uow, chat=SlackAlertChat(client), admin=admin, public_url=public_url)
+    intake = AlertIntake(uow, recorder, ctx.clock, policy.alerts)
+    admin.on_change = intake.forget
     return AlertsWiring(actx, recorder, intake, AlertEndpoint(intake), AlertWork(actx), admin)

@@ -134,7 +134,7 @@ async def runtime(
         ctx = Context(
             uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner, drafter=drafter
         )
-        alerts = alerts_wiring(database, ctx, client)  # issue 12: alerts in
+        alerts = alerts_wiring(database, ctx, client, public_url=settings.firebreak_public_url)  # issue 12
         follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler, other_work=alerts.handlers())
         scheduler = FollowThroughScheduler(
             follow_through,

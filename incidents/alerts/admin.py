@@ -6,6 +6,8 @@ returned once in an `IssuedToken` and never stored or logged: only its SHA-256 i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from incidents.alerts.intake import REJECTED_KEPT
 from incidents.alerts.integrations import Integration, IssuedToken, new_token, token_digest
 from incidents.alerts.model import AlertSourceKind, integration_name_problem
@@ -22,6 +24,8 @@ class IntegrationAdmin:
         self.uow = uow
         self.clock = clock
         self.policy = policy
+        # Told the name of an integration that changed (the intake forgets what it read of it, at once).
+        self.on_change: Callable[[str], None] = lambda _name: None
 
     def ensure_admin(self, actor: str) -> None:
         """Refuse a Slack user who is not one of the policy's admins."""
@@ -49,6 +53,7 @@ class IntegrationAdmin:
         async with self.uow() as uow:
             integration = await uow.alerts.add_integration(integration)
             await uow.commit()
+        self.on_change(name)
         return IssuedToken(integration, token)
 
     async def all(self) -> list[Integration]:
@@ -70,6 +75,7 @@ class IntegrationAdmin:
             integration.token_hash, integration.rotated_at = token_digest(token), self.clock.now()
             await uow.alerts.save_integration(integration)
             await uow.commit()
+        self.on_change(name)
         return IssuedToken(integration, token)
 
     async def set_enabled(self, name: str, enabled: bool) -> Integration:
@@ -78,6 +84,7 @@ class IntegrationAdmin:
             integration.enabled = enabled
             await uow.alerts.save_integration(integration)
             await uow.commit()
+        self.on_change(name)
         return integration
 
     async def remove(self, name: str) -> None:
@@ -86,6 +93,7 @@ class IntegrationAdmin:
             await self._get(uow, name)
             await uow.alerts.remove_integration(name)
             await uow.commit()
+        self.on_change(name)
 
     @staticmethod
     async def _get(uow: AlertsUnitOfWork, name: str) -> Integration:
