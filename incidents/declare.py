@@ -13,20 +13,13 @@ from incidents.effects import plan_effects
 from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
 from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, Incident, TimelineEvent
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
-from incidents.people import ensure_person
+from incidents.people import declared_by_system, ensure_person
 from incidents.ports import DueWork
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
 SERVICE_NAME_MAX = 60
 SERVICES_MAX = 20
-# Declared by a system, not a person (issue 12: `alert:<integration>`): nobody acknowledged it, it has no
-# commander until someone takes it, and there is nobody to invite or tell as its declarer.
-SYSTEM_DECLARER_PREFIX = "alert:"
-
-
-def declared_by_system(declared_by: str) -> bool:
-    return declared_by.startswith(SYSTEM_DECLARER_PREFIX)
 
 
 @dataclass(frozen=True)
