@@ -117,7 +117,7 @@ def open_group(alert: Alert, decision: RouteDecision, now: datetime, *, episode:
         service=alert.service,
         labels=dict(alert.labels),
         links=list(alert.links),
-        resolved_at=(alert.ended_at or now) if resolved else None,
+        resolved_at=now if resolved else None,
     )
 
 
@@ -128,7 +128,9 @@ def receive(
     if alert.status is AlertStatus.RESOLVED:
         if group.status is AlertStatus.RESOLVED:
             return group, GroupChange.UNCHANGED
-        group.status, group.resolved_at = AlertStatus.RESOLVED, alert.ended_at or now
+        # When Firebreak learnt it (not the sender's endsAt, which a late or replayed delivery puts in the
+        # past): the refire window runs from here.
+        group.status, group.resolved_at = AlertStatus.RESOLVED, now
         group.silenced_until_resolved = False  # its silence ends here: a re-firing is news again
         _touched(group, alert, now)
         return group, GroupChange.RESOLVED
