@@ -228,6 +228,7 @@ def e2e_checks(run: EndToEnd, alerts: int) -> list[tuple[str, bool, str]]:
         print(f"{name:<8}{row.rate:>12,.0f}{row.percentile(0.5) * 1e3:>9.1f}{row.percentile(0.99) * 1e3:>9.1f}"
               f"{run.bare.rate / row.rate:>8.2f}{row.failures:>9}")  # fmt: skip
     p99 = run.bot.percentile(0.99) * 1e3
+    print(f"bot: {run.batches} transactions for {run.bot.bodies + 1} bodies (group commit)")
     return [
         ("≥ 1,000 bodies/s committed before each 2xx", run.bot.rate >= 1000 and not run.bot.failures,
          f"{run.bot.rate:,.0f}/s ({run.bot.failures} non-2xx)"),

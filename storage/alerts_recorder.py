@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.alerts.groups import AlertGroup, GroupChange
@@ -39,6 +39,20 @@ log = logging.getLogger(__name__)
 _Pending = tuple[ReceivedBody, asyncio.Future[None]]
 _A = cast(Table, AlertRow.__table__)
 _G = cast(Table, AlertGroupRow.__table__)
+# What folding an alert into an existing group can change (see incidents/alerts/groups.receive).
+FOLDED = (
+    "status",
+    "title",
+    "count",
+    "last_seen",
+    "labels",
+    "links",
+    "resolved_at",
+    "silenced_until_resolved",
+    "version",
+)
+_INSERT_GROUP = _G.insert().returning(_G.c.id)  # compiled once, run with each new group's values
+_UPDATE_FOLDED = update(_G).where(_G.c.id == bindparam("group_id")).values({c: bindparam(c) for c in FOLDED})
 
 
 class AlertRecorder:
@@ -111,8 +125,14 @@ class AlertRecorder:
                 self.batches += 1
                 return None
             current = await self._current_groups(session, {(a.integration, a.group_key) for a, _ in new})
-            channels = {d.channel or self._default_channel for _, d in new} - {None}
-            opened, storms = await self._storm_state(session, sorted(c for c in channels if c), now)
+            # Storms count groups opened: only channels where one may open need asking (most batches repeat).
+            channels = {
+                channel
+                for alert, decision in new
+                if (channel := decision.channel or self._default_channel)
+                and ((found := current.get((alert.integration, alert.group_key))) is None or found.resolved_at)
+            }
+            opened, storms = await self._storm_state(session, sorted(channels), now)
             outcome = fold_batch(
                 new,
                 current,
@@ -214,11 +234,11 @@ class AlertRecorder:
         for group in groups:
             if group.id is None:
                 values = group_values(group)
-                group.id = (await session.execute(_G.insert().values(values).returning(_G.c.id))).scalar_one()
+                group.id = (await session.execute(_INSERT_GROUP, values)).scalar_one()
             else:
                 changed.append(group_values(group))
-        if changed:
-            await session.execute(update(AlertGroupRow), changed)  # bulk UPDATE by primary key
+        if changed:  # one statement, compiled once, run for every changed group (executemany)
+            await session.execute(_UPDATE_FOLDED, [{"group_id": v["id"], **{c: v[c] for c in FOLDED}} for v in changed])
 
     async def _follow_up(self, session: AsyncSession, outcome: FoldOutcome, now: datetime) -> list[DueWork]:
         work: dict[str, DueWork] = {}

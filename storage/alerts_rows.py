@@ -66,14 +66,15 @@ def group_from_row(row: AlertGroupRow) -> AlertGroup:
 
 def group_from_mapping(row: Any) -> AlertGroup:
     """From a Core result row (the recorder reads with Core, not the ORM)."""
-    values = {name: row._mapping[name] for name in GROUP_FIELDS}
+    mapping = row._mapping  # built on every access: read it once
+    values = {name: mapping[name] for name in GROUP_FIELDS}
     values["labels"] = dict(values["labels"] or {})
-    links = row._mapping["links"] or []
+    links = mapping["links"] or []
     return AlertGroup(
         **values,
-        status=AlertStatus(row._mapping["status"]),
+        status=AlertStatus(mapping["status"]),
         links=[AlertLink(str(link.get("url", "")), str(link.get("title", ""))) for link in links],
-        id=row._mapping["id"],
+        id=mapping["id"],
     )
 
 
