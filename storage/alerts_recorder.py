@@ -103,18 +103,29 @@ class AlertRecorder:
             batch = [await self._queue.get()]
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            try:
-                due = await self._write([body for body, _ in batch])
-                outcome: BaseException | None = None
-            except Exception as exc:  # the senders answer 503 and retry: nothing is half-stored
-                log.exception("Alert batch of %d bodies failed", len(batch))
-                outcome, due = exc, None
-            for _, done in batch:
-                if not done.done():
-                    done.set_exception(outcome) if outcome else done.set_result(None)
+            for part, outcome, due in await self._write_batch(batch):
+                for _, done in part:
+                    if not done.done():
+                        done.set_exception(outcome) if outcome else done.set_result(None)
+                if due is not None and self.on_due is not None:
+                    self.on_due(due)
+            for _ in batch:
                 self._queue.task_done()
-            if due is not None and self.on_due is not None:
-                self.on_due(due)
+
+    async def _write_batch(
+        self, batch: list[_Pending]
+    ) -> list[tuple[list[_Pending], BaseException | None, datetime | None]]:
+        """Write the batch in one transaction; if it fails, each body alone, so that one body the database
+        refuses fails only its own sender (503: nothing of it is stored, and it retries)."""
+        try:
+            return [(batch, None, await self._write([body for body, _ in batch]))]
+        except Exception as exc:
+            if len(batch) == 1:
+                log.exception(
+                    "Storing a body of %d alert(s) from %s failed", len(batch[0][0].alerts), batch[0][0].integration
+                )
+                return [(batch, exc, None)]
+        return [outcome for pending in batch for outcome in await self._write_batch([pending])]
 
     async def _write(self, bodies: list[ReceivedBody]) -> datetime | None:
         """Store one batch; returns when the earliest Slack work it planned falls due (None: none planned)."""

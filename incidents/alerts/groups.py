@@ -19,6 +19,14 @@ from typing import Any
 from incidents.alerts.model import Alert, AlertLink, AlertStatus
 from incidents.alerts.routing import RouteDecision
 
+# What a group keeps of a sender's free text (the storage columns' sizes): a sender's long title or odd
+# service name is cut, never a reason to refuse a body.
+TITLE_MAX, SEVERITY_MAX, SERVICE_MAX = 300, 40, 80
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    return text[:limit] if text else text
+
 
 class GroupChange(StrEnum):
     """What an alert did to its group; the first four go on a linked incident's timeline."""
@@ -101,7 +109,7 @@ def open_group(alert: Alert, decision: RouteDecision, now: datetime, *, episode:
         integration=alert.integration,
         group_key=alert.group_key,
         episode=episode,
-        title=alert.title,
+        title=alert.title[:TITLE_MAX],
         status=alert.status,
         route=decision.route,
         channel=decision.channel,
@@ -112,9 +120,9 @@ def open_group(alert: Alert, decision: RouteDecision, now: datetime, *, episode:
         first_seen=now,
         last_seen=now,
         count=0 if resolved else 1,
-        source_severity=alert.source_severity,
+        source_severity=_cut(alert.source_severity, SEVERITY_MAX),
         severity=alert.severity,
-        service=alert.service,
+        service=_cut(alert.service, SERVICE_MAX),
         labels=dict(alert.labels),
         links=list(alert.links),
         resolved_at=now if resolved else None,
@@ -156,7 +164,7 @@ def receive(
 
 def _touched(group: AlertGroup, alert: Alert, now: datetime) -> None:
     group.last_seen = max(group.last_seen, now)
-    group.title = alert.title or group.title
+    group.title = alert.title[:TITLE_MAX] or group.title
     if alert.labels:
         group.labels = dict(alert.labels)
     if alert.links:

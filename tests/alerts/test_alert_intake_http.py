@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from slacksim import FakeSlack
 from tests.alerts.http_support import (
@@ -112,10 +115,27 @@ async def test_over_the_rate_limit_is_429_with_retry_after(bot: BotClient) -> No
     assert (await send(bot, "grafana-cloud", alertmanager_body(), token=other)).status == 200
 
 
-async def test_database_unavailable_is_503(bot: BotClient) -> None:
+async def test_database_unavailable_is_503_and_nothing_is_stored(bot: BotClient) -> None:
     token = await add_integration(bot)
-    await bot.runtime.alerts.recorder.stop()
-    reply = await send(bot, "prometheus", alertmanager_body(), token=token)
-    assert reply.status == 503
-    assert reply.headers["Retry-After"]
-    bot.runtime.alerts.recorder.start()
+    database = bot.runtime.database
+    dead = create_async_engine(f"postgresql+asyncpg://firebreak@127.0.0.1:{_closed_port()}/firebreak")
+    database.writer.configure(bind=dead)  # every write now fails to connect, as when the server is down
+    try:
+        reply = await send(bot, "prometheus", alertmanager_body(), token=token)
+        assert reply.status == 503
+        assert reply.headers["Retry-After"]
+        database.reader.configure(bind=dead)  # and reads: even the integration cannot be looked up
+        bot.runtime.alerts.intake.forget("prometheus")
+        assert (await send(bot, "prometheus", alertmanager_body(), token=token)).status == 503
+    finally:
+        database.writer.configure(bind=database.write_engine)
+        database.reader.configure(bind=database.read_engine)
+        await dead.dispose()
+    assert await stored_alerts(bot) == 0
+    assert (await send(bot, "prometheus", alertmanager_body(), token=token)).status == 200  # the retry lands
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
