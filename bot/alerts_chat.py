@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts_blocks import render_group_blocks, render_storm_blocks
 from bot.alerts_text import group_text, storm_text
 from bot.slack_calls import call_slack
+from bot.slack_reading import EFFECT_EVENT, keyed
 from incidents.alerts.groups import AlertGroup
 from incidents.alerts.storms import Storm
 
@@ -19,11 +20,15 @@ class SlackAlertChat:
         # Routes may name a channel (#alerts); chat.update needs its ID, learnt from the first post's answer.
         self._ids: dict[str, str] = {}
 
-    async def post_group(self, channel: str, group: AlertGroup, *, now: datetime) -> tuple[str, str]:
+    async def post_group(self, channel: str, group: AlertGroup, *, now: datetime, key: str) -> tuple[str, str]:
         data = await call_slack(
             "chat.postMessage",
             self.client.chat_postMessage(
-                channel=channel, text=group_text(group), blocks=render_group_blocks(group, now), unfurl_links=False
+                channel=channel,
+                text=group_text(group),
+                blocks=render_group_blocks(group, now),
+                unfurl_links=False,
+                metadata=keyed(EFFECT_EVENT, key),  # so a retry after a crash finds it instead of posting again
             ),
         )
         return str(data.get("channel") or channel), str(data["ts"])

@@ -84,8 +84,9 @@ class AlertsUnitOfWorkFactory(Protocol):
 class AlertChat(Protocol):
     """Slack as the alerts slice sees it; the adapter words and lays out each message."""
 
-    async def post_group(self, channel: str, group: AlertGroup, *, now: datetime) -> tuple[str, str]:
-        """Post the group's message; returns the channel's ID and the message's ts."""
+    async def post_group(self, channel: str, group: AlertGroup, *, now: datetime, key: str) -> tuple[str, str]:
+        """Post the group's message carrying `key` (found by the core chat's `find_notice`); returns the
+        channel's ID and the message's ts."""
         ...
 
     async def update_group(self, channel: str, ts: str, group: AlertGroup, *, now: datetime) -> None: ...

@@ -47,8 +47,11 @@ async def post_group(actx: AlertsContext, work: DueWork) -> None:
     now = actx.core.clock.now()
     shown, channel, ts = group.version, group.channel, group.post_ts
     try:
+        if ts is None and work.recovering:  # an earlier attempt may have posted it before its process died
+            since = group.first_seen - timedelta(minutes=1)
+            ts = await actx.core.chat.find_notice(group.channel, work.key, since=since)
         if ts is None:
-            channel, ts = await actx.chat.post_group(group.channel, group, now=now)
+            channel, ts = await actx.chat.post_group(group.channel, group, now=now, key=work.key)
         else:
             await actx.chat.update_group(group.channel, ts, group, now=now)
     except ChatError as exc:

@@ -48,3 +48,22 @@ async def test_repeats_are_coalesced_into_one_edit_per_five_seconds(
     updates = slack.calls_to("chat.update")
     assert 1 <= len(updates) <= 3  # 15 s after the post: at most one edit per 5 s
     assert "*Count*\\n11" in json.dumps(updates[-1].args["blocks"])  # the latest state wins
+
+
+async def test_a_post_made_by_a_process_that_died_is_found_not_posted_again(
+    bot: BotClient, slack: FakeSlack, clock: FrozenClock
+) -> None:
+    token = await add_integration(bot)
+    await send(bot, "prometheus", info("crash"), token=token)
+    [group] = await stored_groups(bot)
+    async with bot.ctx.uow() as uow:  # claimed by a process that posted, then died before recording it
+        [work] = await uow.work.claim_due(clock.now(), lease=bot.ctx.policy.scheduler.claim_lease, limit=10)
+        await uow.commit()
+    assert group.channel is not None
+    await bot.runtime.alerts.actx.chat.post_group(group.channel, group, now=clock.now(), key=work.key)
+    clock.advance(seconds=bot.ctx.policy.scheduler.claim_lease.total_seconds() + 1)
+    await run_due(bot)
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    [group] = await stored_groups(bot)
+    assert group.post_ts is not None
+    assert len(slack.calls_to("chat.update")) == 1  # the found post shows the group as it is
