@@ -12,27 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.alerts.groups import AlertGroup, GroupChange
+from incidents.alerts.groups import AlertGroup
 from incidents.alerts.model import Alert
 from incidents.alerts.policy import AlertsPolicy
 from incidents.alerts.ports import ReceivedBody
-from incidents.alerts.receiving import FoldOutcome, GroupId, fold_batch, storm_since
+from incidents.alerts.receiving import GroupId, fold_batch, storm_since
 from incidents.alerts.routing import RouteDecision
 from incidents.alerts.storms import Storm
-from incidents.alerts.work import declare_work, declares_now, post_work, resolve_work, storm_work, timeline_event
-from incidents.ports import Clock, DueWork
+from incidents.ports import Clock
+from storage.alerts_follow_up import follow_up
 from storage.alerts_rows import group_from_mapping, group_values, storm_from_row, storm_values
 from storage.alerts_tables import AlertGroupRow, AlertRow, AlertStormRow
 from storage.database import Database
 from storage.dialect import insert_for, upsert
-from storage.incident_store import SqlIncidentStore
 from storage.work_store import SqlWorkStore
 
 log = logging.getLogger(__name__)
@@ -40,19 +39,12 @@ _Pending = tuple[ReceivedBody, asyncio.Future[None]]
 _A = cast(Table, AlertRow.__table__)
 _G = cast(Table, AlertGroupRow.__table__)
 # What folding an alert into an existing group can change (see incidents/alerts/groups.receive).
-FOLDED = (
-    "status",
-    "title",
-    "count",
-    "last_seen",
-    "labels",
-    "links",
-    "resolved_at",
-    "silenced_until_resolved",
-    "version",
-)
+FOLDED_SCALARS = ("title", "count", "last_seen", "resolved_at", "silenced_until_resolved", "version")
+FOLDED = (*FOLDED_SCALARS, "status", "labels", "links")
 _INSERT_GROUP = _G.insert().returning(_G.c.id)  # compiled once, run with each new group's values
-_UPDATE_FOLDED = update(_G).where(_G.c.id == bindparam("group_id")).values({c: bindparam(c) for c in FOLDED})
+_BY_ID = _G.c.id == bindparam("group_id")
+_UPDATE_SCALARS = update(_G).where(_BY_ID).values({c: bindparam(c) for c in (*FOLDED_SCALARS, "status")})
+_UPDATE_FOLDED = update(_G).where(_BY_ID).values({c: bindparam(c) for c in FOLDED})
 
 
 class AlertRecorder:
@@ -136,6 +128,7 @@ class AlertRecorder:
                 self.batches += 1
                 return None
             current = await self._current_groups(session, {(a.integration, a.group_key) for a, _ in new})
+            loaded = {g.id: (dict(g.labels), list(g.links)) for g in current.values() if g.id is not None}
             # Storms count groups opened: only channels where one may open need asking (most batches repeat).
             channels = {
                 channel
@@ -154,7 +147,7 @@ class AlertRecorder:
                 storms=storms,
                 default_channel=self._default_channel,
             )
-            await self._save_groups(session, outcome.changed)
+            await self._save_groups(session, outcome.changed, loaded)
             for storm in outcome.storms.values():
                 await session.execute(
                     upsert(session, AlertStormRow, [storm_values(storm)]).on_conflict_do_update(
@@ -162,7 +155,7 @@ class AlertRecorder:
                         set_={k: v for k, v in storm_values(storm).items() if k != "channel"},
                     )
                 )
-            work = await self._follow_up(session, outcome, now)
+            work = await follow_up(session, outcome, now)
             if work:
                 await SqlWorkStore(session).put_many(work)
         self.batches += 1
@@ -240,58 +233,23 @@ class AlertRecorder:
             storms[row._mapping["channel"]] = storm_from_row(row)
         return opened, storms
 
-    async def _save_groups(self, session: AsyncSession, groups: list[AlertGroup]) -> None:
-        changed = []
+    async def _save_groups(
+        self, session: AsyncSession, groups: list[AlertGroup], loaded: Mapping[int, tuple[object, object]]
+    ) -> None:
+        """Insert new groups; update the others with one statement per shape (executemany), leaving out the
+        labels and links when they are what was loaded (most repeats): encoding them is most of the cost."""
+        same, moved = [], []
         for group in groups:
             if group.id is None:
-                values = group_values(group)
-                group.id = (await session.execute(_INSERT_GROUP, values)).scalar_one()
+                group.id = (await session.execute(_INSERT_GROUP, group_values(group))).scalar_one()
+                continue
+            row = {"group_id": group.id, **{c: getattr(group, c) for c in FOLDED_SCALARS}, "status": group.status.value}
+            if loaded.get(group.id) == (group.labels, group.links):
+                same.append(row)
             else:
-                changed.append(group_values(group))
-        if changed:  # one statement, compiled once, run for every changed group (executemany)
-            await session.execute(_UPDATE_FOLDED, [{"group_id": v["id"], **{c: v[c] for c in FOLDED}} for v in changed])
-
-    async def _follow_up(self, session: AsyncSession, outcome: FoldOutcome, now: datetime) -> list[DueWork]:
-        work: dict[str, DueWork] = {}
-        for group in outcome.changed:
-            if group.needs_post and group.channel:
-                item = post_work(group, now)
-                work[item.key] = item
-        for storm in outcome.storms.values():
-            item = storm_work(storm, now)
-            work[item.key] = item
-        incidents = SqlIncidentStore(session, lock_rows=False)
-        counted: dict[str, bool] = {}
-        for group, change, alert in outcome.changes:
-            if (
-                declares_now(group, change, now)
-                and group.id is not None
-                and await self._declare_due(session, group, now, counted)
-            ):
-                item = declare_work(group, now)
-                work[item.key] = item
-            if group.incident_reference is not None:
-                event = timeline_event(group, change, alert, now)
-                if event is not None:
-                    await incidents.add_event(group.incident_reference, event)
-                if change is GroupChange.RESOLVED:
-                    item = resolve_work(group, now)
-                    work[item.key] = item
-        return list(work.values())
-
-    async def _declare_due(
-        self, session: AsyncSession, group: AlertGroup, now: datetime, counted: dict[str, bool]
-    ) -> bool:
-        plan = group.declare or {}
-        count, within = int(plan.get("count") or 1), plan.get("within_s")
-        if count <= 1 or within is None:
-            return True
-        if group.route not in counted:
-            since = now.timestamp() - float(within)
-            stmt = select(func.count()).where(
-                _A.c.route == group.route,
-                _A.c.status == "firing",
-                _A.c.received_at > datetime.fromtimestamp(since, now.tzinfo),
-            )
-            counted[group.route] = int((await session.execute(stmt)).scalar_one()) >= count
-        return counted[group.route]
+                links = [{"url": link.url, "title": link.title} for link in group.links]
+                moved.append({**row, "labels": group.labels, "links": links})
+        if same:
+            await session.execute(_UPDATE_SCALARS, same)
+        if moved:
+            await session.execute(_UPDATE_FOLDED, moved)

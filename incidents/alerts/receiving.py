@@ -27,9 +27,11 @@ class FoldOutcome:
     changed: list[AlertGroup] = field(default_factory=list)  # each once, in first-change order
     changes: list[tuple[AlertGroup, GroupChange, Alert]] = field(default_factory=list)
     storms: dict[str, Storm] = field(default_factory=dict)  # changed storms, by channel
+    _marked: set[int] = field(default_factory=set)  # ids of the objects in `changed`
 
     def mark(self, group: AlertGroup) -> None:
-        if not any(g is group for g in self.changed):
+        if id(group) not in self._marked:
+            self._marked.add(id(group))
             self.changed.append(group)
 
 
