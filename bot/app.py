@@ -14,12 +14,15 @@ from bot.bolt_authorization import authorize_without_slack
 from bot.capture_events import BotIdentity
 from bot.lazy import TrackedLazyListenerRunner
 from bot.listeners.actions import register_actions
+from bot.listeners.alert_commands import register_alert_commands
+from bot.listeners.alerts import register_alerts
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
 from bot.listeners.follow_through import register_follow_through
 from bot.listeners.postmortem import register_postmortem
 from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
+from incidents.alerts.context import AlertsContext
 from incidents.capture import CaptureService
 from incidents.context import Context
 from incidents.followup import Planner
@@ -49,6 +52,7 @@ def build_bolt_app(
     capture: CaptureService,
     me: BotIdentity,
     planner: Planner,
+    alerts: AlertsContext | None = None,
 ) -> tuple[AsyncApp, TrackedLazyListenerRunner]:
     """The Bolt app on `client`, acking before any slow work (process_before_response) with tracked lazies."""
     with _out_of_bolts_sight():
@@ -64,6 +68,8 @@ def build_bolt_app(
     runner = TrackedLazyListenerRunner(logging.getLogger("firebreak.lazy"))
     # Bolt offers no constructor argument for this; see bot/lazy.py for why the default runner won't do.
     app._async_listener_runner.lazy_listener_runner = runner
+    if alerts is not None:  # issue 12: `/incident integration …`, before the other /incident listeners
+        register_alert_commands(app, alerts)
     register_commands(app, ctx)
     register_views(app, ctx, runner)
     register_actions(app, ctx)
@@ -71,4 +77,6 @@ def build_bolt_app(
     register_timeline(app, ctx)
     register_follow_through(app, ctx, planner)
     register_postmortem(app, ctx)
+    if alerts is not None:  # issue 12: the buttons and forms of alert posts
+        register_alerts(app, alerts)
     return app, runner

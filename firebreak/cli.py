@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from firebreak.demo import DEFAULT_OUTPUT, play_demo
+from firebreak.integration_cli import add_integration_commands
 from firebreak.logs import configure_logging
 from firebreak.oncall_cli import add_oncall_commands
 from firebreak.runtime import policy_path
@@ -162,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the files go (default demo-output)")
     demo.set_defaults(handler=_demo)
     add_oncall_commands(commands)
+    add_integration_commands(commands)  # issue 12: alert integrations
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))

@@ -22,6 +22,7 @@ from bot.server import build_web_app
 from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
+from firebreak.alerts_wiring import AlertsWiring, alerts_wiring
 from firebreak.metrics import Metrics, build_metrics, metrics_page
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
@@ -80,6 +81,7 @@ class Runtime:
     follow_through: FollowThrough
     scheduler: FollowThroughScheduler
     metrics: Metrics
+    alerts: AlertsWiring
 
 
 async def bot_identity(client: AsyncWebClient) -> BotIdentity:
@@ -112,6 +114,7 @@ async def runtime(
     writer = GroupCommitWriter(database, clock, metrics=metrics.capture)
     session = aiohttp.ClientSession()
     drafter = postmortem_drafter(settings, metrics.model)
+    alerts: AlertsWiring | None = None
     try:
         await database.open()
         if migrate:
@@ -131,7 +134,8 @@ async def runtime(
         ctx = Context(
             uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner, drafter=drafter
         )
-        follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler)
+        alerts = alerts_wiring(database, ctx, client, public_url=settings.firebreak_public_url)  # issue 12
+        follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler, other_work=alerts.handlers())
         scheduler = FollowThroughScheduler(
             follow_through,
             leadership_for(settings.database_url, database.write_engine),
@@ -140,13 +144,31 @@ async def runtime(
         )
         planner.on_due = ctx.outbox.on_due = scheduler.wake_at
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-        bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
+        bolt, lazy = build_bolt_app(
+            ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner, alerts=alerts.actx
+        )
         edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None
         web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
+        alerts.serve(web_app)
+        alerts.start()
         yield Runtime(
-            settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler, metrics
+            settings,
+            database,
+            ctx,
+            client,
+            bolt,
+            lazy,
+            web_app,
+            writer,
+            planner,
+            follow_through,
+            scheduler,
+            metrics,
+            alerts,
         )
     finally:
+        if alerts is not None:
+            await alerts.stop()
         await writer.stop()
         await drafter.close()
         await session.close()

@@ -13,7 +13,7 @@ from incidents.effects import plan_effects
 from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
 from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, Incident, TimelineEvent
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
-from incidents.people import ensure_person
+from incidents.people import declared_by_system, ensure_person
 from incidents.ports import DueWork
 
 TITLE_MAX = 150
@@ -120,7 +120,8 @@ async def _record(ctx: Context, request: DeclareRequest, *, claim_setup: bool) -
     severity = ctx.policy.severity(request.severity)
     assert severity is not None
     commander = request.commander or request.declared_by
-    await ensure_person(ctx, commander, actor=request.declared_by, field="commander")
+    if not declared_by_system(commander):
+        await ensure_person(ctx, commander, actor=request.declared_by, field="commander")
     try:
         return await _insert(ctx, request, severity.id, commander, now, claim_setup=claim_setup), True
     except DuplicateDeclaration:
@@ -154,10 +155,10 @@ async def _insert(
             services=_clean_services(request.services),
             customer_impact=CustomerImpact(request.customer_impact),
             private=request.private,
-            roles={"commander": commander},
+            roles={} if declared_by_system(commander) else {"commander": commander},
             # A person declaring for themselves is responding: acknowledged at once. Declared for another commander
             # (or raised by an alert), it waits for them to acknowledge, and escalates if nobody does.
-            acknowledged_at=now if commander == request.declared_by else None,
+            acknowledged_at=now if commander == request.declared_by and not declared_by_system(commander) else None,
             impact_started_at=request.impact_started_at or now,
             impact_start_source=_impact_start_source(request),
             detected_at=request.detected_at or now,
@@ -165,7 +166,10 @@ async def _insert(
             escalation_policy=request.escalation_policy,
         )
         incident = await uow.incidents.add(incident, declare_key=request.declare_key, claim_setup=claim_setup)
-        await uow.incidents.add_members(incident.reference, sorted({request.declared_by, commander}), now)
+        people = {request.declared_by, commander} - {
+            p for p in (request.declared_by, commander) if declared_by_system(p)
+        }
+        await uow.incidents.add_members(incident.reference, sorted(people), now)
         await uow.incidents.add_event(
             incident.reference,
             TimelineEvent(
@@ -173,7 +177,7 @@ async def _insert(
                 at=now,
                 actor=request.declared_by,
                 text=f"Declared {incident.reference} ({severity_id}): {incident.title}",
-                data={"severity": severity_id, "commander": commander, "private": request.private},
+                data={"severity": severity_id, "commander": incident.commander, "private": request.private},
             ),
         )
         # Declared together with its set-up (claim_setup), the incident's follow-through is planned once, by the
@@ -262,11 +266,13 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
 def _set_up_effects(ctx: Context, incident: Incident, posting: ChatError | None) -> list[DueWork]:
     """The steps after the channel: topic and purpose, invites, the summary's pin (or its post, when that failed
     for a reason that may pass: retried later, after Retry-After), the announcement."""
-    now, who = ctx.clock.now(), incident.declared_by
-    steps = [
-        effects.describe_channel(incident, now, tell=who),
-        effects.invite(incident, sorted({incident.declared_by, *incident.roles.values()}), now, tell=who),
-    ]
+    now = ctx.clock.now()
+    system = declared_by_system(incident.declared_by)
+    who = None if system else incident.declared_by
+    people = set(incident.roles.values()) | (set() if system else {incident.declared_by})
+    steps = [effects.describe_channel(incident, now, tell=who)]
+    if people:
+        steps.append(effects.invite(incident, sorted(people), now, tell=who))
     if incident.summary_ts is not None:
         steps.append(effects.pin_summary(incident, incident.summary_ts, now, tell=who))
     elif posting is not None and posting.retryable:
@@ -281,6 +287,8 @@ def _set_up_effects(ctx: Context, incident: Incident, posting: ChatError | None)
 
 
 async def _tell_declarer(ctx: Context, incident: Incident, problems: list[str]) -> None:
+    if declared_by_system(incident.declared_by):
+        return  # nobody to tell: the gateway has logged each failure
     text = f"{incident.reference} is declared, but not everything worked:\n" + "\n".join(f"• {p}" for p in problems)
     # If even this fails there is nowhere left to tell them; the gateway has logged each failure.
     with contextlib.suppress(ChatError):

@@ -13,6 +13,7 @@ retrying cannot help; it never stops the runner. Slack effects of changes (effec
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -55,10 +56,19 @@ class _Unmeasured:
 
 
 class FollowThrough:
-    def __init__(self, ctx: Context, planner: Planner, *, metrics: FollowThroughMetrics | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        planner: Planner,
+        *,
+        metrics: FollowThroughMetrics | None = None,
+        other_work: Mapping[str, Callable[[DueWork], Awaitable[None]]] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.planner = planner
         self.metrics = metrics or _Unmeasured()
+        # Work of other slices by kind (alerts: posts, storms, declarations), run by its own handler.
+        self.other_work = dict(other_work or {})
 
     async def reconcile(self) -> None:
         """Plan what is missing (start-up, or after an upgrade brought incidents that predate a rule).
@@ -113,6 +123,8 @@ class FollowThrough:
     async def _fire(self, work: DueWork) -> None:
         if work.kind in EFFECT_KINDS:
             return await effect_runner.run_scheduled(self.ctx, work)
+        if work.kind in self.other_work:
+            return await self.other_work[work.kind](work)
         handlers = {
             "update": self._update,
             "ack": self._ack,

@@ -14,6 +14,13 @@ from incidents.context import Context
 from incidents.errors import ChatError, InvalidInput
 
 log = logging.getLogger(__name__)
+# Declared by a system, not a person (issue 12: `alert:<integration>`): nobody acknowledged it, it has no
+# commander until someone takes it, and there is nobody to invite or tell as its declarer.
+SYSTEM_DECLARER_PREFIX = "alert:"
+
+
+def declared_by_system(declared_by: str) -> bool:
+    return declared_by.startswith(SYSTEM_DECLARER_PREFIX)
 
 
 async def person_problem(ctx: Context, user_id: str, *, actor: str) -> str | None:

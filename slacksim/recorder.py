@@ -37,6 +37,9 @@ class CallRecorder:
         self._by_method: dict[str, list[Call]] = {}
         self._injections: dict[str, deque[_Injected]] = {}
         self._limited_until: dict[str, float] = {}
+        # Slack's posting limit: about one message a second per channel (chat.postMessage and chat.update).
+        self._channel_rate: float | None = None
+        self._channel_last: dict[str, float] = {}
         self._changed = asyncio.Condition()
         self._waiters = 0
 
@@ -61,6 +64,22 @@ class CallRecorder:
         """Slack limits `method` for `seconds` of the workspace's clock: every call until then gets HTTP 429 with
         the Retry-After still to wait, however often it is retried (what Slack does in a storm)."""
         self._limited_until[method] = self._clock() + seconds
+
+    def limit_messages_per_channel(self, per_second: float = 1.0) -> None:
+        """From now on, a chat.postMessage or chat.update to a channel sooner than 1/`per_second` after the last
+        one that succeeded there gets HTTP 429 with the Retry-After still to wait (Slack's "1 per second per
+        channel" posting limit, which it enforces in bursts)."""
+        self._channel_rate = per_second
+
+    def _channel_limited(self, method: str, channel: str | None) -> _Injected | None:
+        if self._channel_rate is None or method not in ("chat.postMessage", "chat.update") or not channel:
+            return None
+        now, gap = self._clock(), 1.0 / self._channel_rate
+        last = self._channel_last.get(channel)
+        if last is not None and now - last < gap:
+            return _Injected("ratelimited", 429, max(1, math.ceil(gap - (now - last))))
+        self._channel_last[channel] = now
+        return None
 
     def _clock(self) -> float:
         raise NotImplementedError  # the server reads the workspace's clock

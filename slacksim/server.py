@@ -230,7 +230,7 @@ class FakeSlack(CallRecorder):
             await asyncio.sleep(self.latency)
         headers: dict[str, str] = {}
         status = 200
-        injected = self._take_injection(method)
+        injected = self._take_injection(method) or self._channel_limited(method, args.get("channel"))
         handler = HANDLERS.get(method)
         if injected is not None and injected.disconnect:
             await self._record(Call(method, args, False, injected.error, 0))

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import storage.alerts_tables  # noqa: F401  (its tables join Base.metadata)
 from storage.tables import Base
 
 config = context.config
