@@ -52,6 +52,8 @@ def encode_entities(text: str) -> str:
 
 def decode_entities(text: str) -> str:
     """`&amp;`, `&lt;` and `&gt;` to their characters, in one pass (so `&amp;lt;` becomes `&lt;`, not `<`)."""
+    if "&" not in text:  # most text: nothing to decode
+        return text
     return _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
 
 
@@ -75,6 +77,13 @@ def pieces(text: str) -> list[Piece]:
     if position < len(text):
         found.append(Piece(PieceKind.TEXT, decode_entities(text[position:])))
     return found
+
+
+def link_urls(text: str) -> list[str]:
+    """The URLs the message links to, in order: what `pieces` gives as links, without reading the rest."""
+    if "<" not in text:  # no token at all
+        return []
+    return [decode_entities(m.group("link")) for m in _TOKEN.finditer(text) if m.group("link")]
 
 
 def special_text(piece: Piece) -> str:
