@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -143,10 +144,15 @@ async def runtime(
         bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
         edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None
         web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
+        # What is built by now (modules, classes, the wiring) lives as long as the bot: kept out of the cyclic
+        # collector, so that the collections a burst of new objects triggers (20,000 timeline entries read at
+        # once, a flood of events) do not walk it all again. Walking it was 40% of a timeline read. O(1).
+        gc.freeze()
         yield Runtime(
             settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler, metrics
         )
     finally:
+        gc.unfreeze()  # collectable again once the bot is gone (tests build one per test)
         await writer.stop()
         await drafter.close()
         await session.close()
