@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidents.capture import Capture, CaptureKind
-from incidents.message_text import PieceKind, pieces
+from incidents.message_text import link_urls
 from incidents.timeline import ChatMessage, FileRef, ts_to_datetime
 
 # Event types the capture path owns (message covers message.channels and message.groups).
@@ -59,10 +59,20 @@ def chat_message(channel_id: str, message: dict[str, Any]) -> ChatMessage:
         bot_name=message.get("username") or (message.get("bot_profile") or {}).get("name"),
         thread_ts=message.get("thread_ts"),
         files=files,
-        links=tuple(dict.fromkeys(p.value for p in pieces(text) if p.kind is PieceKind.LINK and p.value[:4] == "http")),
+        links=tuple(dict.fromkeys(url for url in link_urls(text) if url[:4] == "http")),
         reply_count=int(message.get("reply_count") or 0),
         latest_reply=str(message["latest_reply"]) if message.get("latest_reply") else None,
     )
+
+
+def event_channel(event: dict[str, Any]) -> str:
+    """The channel whose timeline an event concerns: every capture made of it is for this channel."""
+    kind = event.get("type")
+    if kind in ("reaction_added", "reaction_removed"):
+        return str((event.get("item") or {}).get("channel"))
+    if kind in ("pin_added", "pin_removed"):
+        return str(event.get("channel_id") or (event.get("item") or {}).get("channel"))
+    return str(event.get("channel"))
 
 
 def captures_from_event(
@@ -81,7 +91,7 @@ def captures_from_event(
         return [
             Capture(
                 flag,
-                str(item.get("channel")),
+                event_channel(event),
                 at,
                 event_id,
                 ts=str(item.get("ts")),
@@ -95,18 +105,17 @@ def captures_from_event(
         if item.get("type") != "message" or not ts:
             return []
         flag = CaptureKind.FLAG if kind == "pin_added" else CaptureKind.UNFLAG
-        channel = event.get("channel_id") or item.get("channel")
-        return [Capture(flag, str(channel), at, event_id, ts=str(ts), user=event.get("user"), flag="pin")]
+        return [Capture(flag, event_channel(event), at, event_id, ts=str(ts), user=event.get("user"), flag="pin")]
     if kind in ("member_joined_channel", "member_left_channel"):
         if event.get("user") == me.user_id:
             return []
         which = CaptureKind.JOINED if kind == "member_joined_channel" else CaptureKind.LEFT
-        return [Capture(which, str(event.get("channel")), at, event_id, user=event.get("user"))]
+        return [Capture(which, event_channel(event), at, event_id, user=event.get("user"))]
     return []
 
 
 def _message(event: dict[str, Any], *, event_id: str | None, me: BotIdentity, at: Any) -> list[Capture]:
-    channel, subtype = str(event.get("channel")), event.get("subtype")
+    channel, subtype = event_channel(event), event.get("subtype")
     if subtype in SAID_SUBTYPES:
         if me.is_me(event) or "ts" not in event:
             return []

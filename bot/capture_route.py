@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.capture_events import CAPTURE_EVENTS, BotIdentity, captures_from_event
+from bot.capture_events import CAPTURE_EVENTS, BotIdentity, captures_from_event, event_channel
 from incidents.capture import CaptureService
 from incidents.policy import Policy
 
@@ -31,8 +31,12 @@ class CaptureRoute:
         return body.get("type") == "event_callback" and isinstance(event, dict) and event["type"] in CAPTURE_EVENTS
 
     async def handle(self, envelope: dict[str, Any]) -> web.Response:
+        event = envelope["event"]
+        # Most messages are said in channels no incident watches: they are answered without being read further.
+        if not await self.service.watches(event_channel(event)):
+            return web.Response(status=200)
         captures = captures_from_event(
-            envelope["event"],
+            event,
             event_id=envelope.get("event_id"),
             me=self.me,
             highlight=self.policy.timeline.highlight_emoji,

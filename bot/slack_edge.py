@@ -23,12 +23,14 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.capture_route import CaptureRoute
 from bot.event_payloads import EVENTS, EventCallback, UrlVerification
+from bot.plain_message import is_plain_message
 from bot.request_metrics import OTHER, RequestMetrics, request_labels
 from bot.slack_payloads import (
     BlockActions,
@@ -56,7 +58,7 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedBody("the body is not UTF-8") from None
-    if not text.strip():
+    if not text or text.isspace():
         raise MalformedBody("the body is empty")
     if content_type == "application/json" or text.startswith("{"):
         return _json_object(text, "the body")
@@ -68,9 +70,15 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
 
 def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
-        parsed = json.loads(text)
-    except (ValueError, RecursionError):
-        raise MalformedBody(f"{what} is not JSON") from None
+        # pydantic's JSON parser (jiter) reads a body in less than half the time json.loads takes.
+        parsed = from_json(text, cache_strings="keys")
+    except ValueError:
+        # It refuses a little more than json.loads does (a lone surrogate escape): the standard library's
+        # verdict stands, so that what is refused stays what always was.
+        try:
+            parsed = json.loads(text)
+        except (ValueError, RecursionError):
+            raise MalformedBody(f"{what} is not JSON") from None
     if not isinstance(parsed, dict):
         raise MalformedBody(f"{what} is not a JSON object")
     return parsed
@@ -177,6 +185,13 @@ def shape_of(body: dict[str, Any]) -> type[SlackBody] | None:
 
 def shape_problem(body: dict[str, Any]) -> str | None:
     """What is wrong with a parsed request body, in a few words; None when Firebreak can rely on it."""
+    if is_plain_message(body):  # most requests, proved well-formed without building the shapes
+        return None
+    return model_problem(body)
+
+
+def model_problem(body: dict[str, Any]) -> str | None:
+    """What the shapes say is wrong with `body` (None when nothing): the verdict `is_plain_message` must match."""
     shape = shape_of(body)
     if shape is None:
         return "neither a slash command, an interactivity payload nor an Events API body"

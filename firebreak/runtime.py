@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -151,6 +152,10 @@ async def runtime(
         web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
         alerts.serve(web_app)
         alerts.start()
+        # What is built by now (modules, classes, the wiring) lives as long as the bot: kept out of the cyclic
+        # collector, so that the collections a burst of new objects triggers (20,000 timeline entries read at
+        # once, a flood of events) do not walk it all again. Walking it was 40% of a timeline read. O(1).
+        gc.freeze()
         yield Runtime(
             settings,
             database,
@@ -169,6 +174,7 @@ async def runtime(
     finally:
         if alerts is not None:
             await alerts.stop()
+        gc.unfreeze()  # collectable again once the bot is gone (tests build one per test)
         await writer.stop()
         await drafter.close()
         await session.close()

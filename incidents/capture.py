@@ -92,6 +92,11 @@ class CaptureService:
         self.index = index
         self.sink = sink
 
+    async def watches(self, channel_id: str) -> bool:
+        """Whether what happens in this channel is captured: answered from memory (an unknown channel is
+        looked up at most once in a while), so that an adapter need not even read an event elsewhere."""
+        return await self.index.incident_for(channel_id) is not None
+
     async def capture(self, item: Capture) -> bool:
         """Store `item` if it concerns an incident channel; False (and no write) otherwise."""
         incident_id = await self.index.incident_for(item.channel_id)

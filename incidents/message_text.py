@@ -52,11 +52,20 @@ def encode_entities(text: str) -> str:
 
 def decode_entities(text: str) -> str:
     """`&amp;`, `&lt;` and `&gt;` to their characters, in one pass (so `&amp;lt;` becomes `&lt;`, not `<`)."""
+    if "&" not in text:  # most text: nothing to decode
+        return text
     return _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
 
 
 def pieces(text: str) -> list[Piece]:
     """The message split into text and tokens, each decoded once."""
+    if "<" not in text:  # most messages: no token, one piece of text
+        return [Piece(PieceKind.TEXT, decode_entities(text))] if text else []
+    return tokenized(text)
+
+
+def tokenized(text: str) -> list[Piece]:
+    """`pieces`, read token by token whatever the text holds (the fast paths here must agree with it)."""
     found: list[Piece] = []
     position = 0
     for match in _TOKEN.finditer(text):
@@ -75,6 +84,13 @@ def pieces(text: str) -> list[Piece]:
     if position < len(text):
         found.append(Piece(PieceKind.TEXT, decode_entities(text[position:])))
     return found
+
+
+def link_urls(text: str) -> list[str]:
+    """The URLs the message links to, in order: what `pieces` gives as links, without reading the rest."""
+    if "<" not in text:  # no token at all
+        return []
+    return [decode_entities(m.group("link")) for m in _TOKEN.finditer(text) if m.group("link")]
 
 
 def special_text(piece: Piece) -> str:
@@ -96,8 +112,10 @@ def message_mrkdwn(text: str) -> str:
     reader is never pinged by text someone else wrote); everything else is decoded once and escaped once, so
     `5xx &gt; 5%` shows as "5xx > 5%" and a typed `<@U123>` as that text, never as a mention.
     """
+    if "<" not in text:  # no token: the text, decoded once and escaped once
+        return encode_entities(decode_entities(text))
     out: list[str] = []
-    for piece in pieces(text):
+    for piece in tokenized(text):
         if piece.kind is PieceKind.USER:
             out.append(f"<@{piece.value}>")
         elif piece.kind is PieceKind.CHANNEL:
@@ -119,8 +137,10 @@ def channel_mention(channel: str) -> str:
 
 def readable(text: str, names: Mapping[str, str]) -> str:
     """Plain text for people and files: mentions as @names, channels as #names, links as `label (url)`."""
+    if "<" not in text:  # most messages: only entities to decode
+        return decode_entities(text)
     out: list[str] = []
-    for piece in pieces(text):
+    for piece in tokenized(text):
         if piece.kind is PieceKind.TEXT:
             out.append(piece.value)
         elif piece.kind is PieceKind.USER:
@@ -143,4 +163,6 @@ def _link_text(piece: Piece) -> str:
 
 def mentioned_users(text: str) -> list[str]:
     """The users a message mentions (its real mentions, not text that only looks like one)."""
-    return [p.value for p in pieces(text) if p.kind is PieceKind.USER]
+    if "<@" not in text:
+        return []
+    return [m.group("user") for m in _TOKEN.finditer(text) if m.group("user")]
