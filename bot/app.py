@@ -17,6 +17,7 @@ from bot.listeners.actions import register_actions
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
 from bot.listeners.follow_through import register_follow_through
+from bot.listeners.oncall import register_oncall
 from bot.listeners.postmortem import register_postmortem
 from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
@@ -71,4 +72,5 @@ def build_bolt_app(
     register_timeline(app, ctx)
     register_follow_through(app, ctx, planner)
     register_postmortem(app, ctx)
+    register_oncall(app, ctx)  # on-call (issue 11)
     return app, runner

@@ -23,11 +23,13 @@ from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
 from firebreak.metrics import Metrics, build_metrics, metrics_page
+from firebreak.oncall_wiring import oncall_work
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
 from incidents.followup import Planner
 from incidents.followup_runner import FollowThrough
+from incidents.oncall.roster import OncallRoster
 from incidents.policy import Policy, load_policy
 from incidents.ports import Clock
 from postmortem.drafter import PostmortemDrafter
@@ -128,10 +130,19 @@ async def runtime(
         writer.start()
         capture = CaptureService(index, writer)
         planner = Planner(policy, clock)
+        roster = OncallRoster(policy.oncall, uow, clock)
         ctx = Context(
-            uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner, drafter=drafter
+            uow=uow,
+            chat=gateway,
+            clock=clock,
+            policy=policy,
+            capture=capture,
+            planner=planner,
+            drafter=drafter,
+            oncall=roster,
         )
         follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler)
+        follow_through.handlers.update(oncall_work(ctx, follow_through))  # on-call pages, handoffs (issue 11)
         scheduler = FollowThroughScheduler(
             follow_through,
             leadership_for(settings.database_url, database.write_engine),

@@ -13,6 +13,7 @@ retrying cannot help; it never stops the runner. Slack effects of changes (effec
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -59,6 +60,8 @@ class FollowThrough:
         self.ctx = ctx
         self.planner = planner
         self.metrics = metrics or _Unmeasured()
+        # Kinds of work other slices do on this machinery (on-call pages, handoffs: issue 11), by kind.
+        self.handlers: dict[str, Callable[[DueWork], Awaitable[None]]] = {}
 
     async def reconcile(self) -> None:
         """Plan what is missing (start-up, or after an upgrade brought incidents that predate a rule).
@@ -120,6 +123,7 @@ class FollowThrough:
             "postmortem": self._postmortem,
             "nudge": self._nudge,
             "digest": self._digest,
+            **self.handlers,
         }
         try:
             await handlers[work.kind](work)
@@ -156,6 +160,14 @@ class FollowThrough:
             await uow.work.record_sent(key, channel, ts, now)
             await uow.commit()
         return ts is not None
+
+    async def send_once(self, work: DueWork, target: str, notice: FollowUpNotice, key: str) -> bool:
+        """Send `notice` once per `key`, ever (see the module's steps); for the handlers of other slices."""
+        return await self._send(work, target, notice, key)
+
+    async def finish(self, work: DueWork, next_work: DueWork | None) -> None:
+        """Remove the work (or replace it by `next_work`) once done; for the handlers of other slices."""
+        await self._finish(work, next_work)
 
     async def _finish(
         self, work: DueWork, next_work: DueWork | None, event: TimelineEvent | None = None, reference: str | None = None
