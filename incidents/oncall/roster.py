@@ -23,8 +23,11 @@ _CALENDAR_BACK = timedelta(days=93)
 
 
 class OncallRoster:
-    def __init__(self, oncall: OncallPolicy, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self, oncall: OncallPolicy, uow: UnitOfWorkFactory, clock: Clock, *, feed_base_url: str | None = None
+    ) -> None:
         self.oncall = oncall
+        self.feed_base_url = feed_base_url  # where private iCal feeds are served (FIREBREAK_PUBLIC_URL)
         self._uow = uow
         self._clock = clock
         self._base = {name: ScheduleResolver(name, schedule) for name, schedule in oncall.schedules.items()}
