@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from aiohttp import web
+
 from incidents.context import Context
 from incidents.followup_runner import FollowThrough
+from incidents.oncall.feeds import feed_calendar
 from incidents.oncall.paging import PageRunner
 from incidents.oncall.paging_plan import PAGE_KIND
 from incidents.ports import DueWork
@@ -16,3 +19,16 @@ def oncall_work(ctx: Context, follow_through: FollowThrough) -> dict[str, Callab
     if ctx.oncall is None:
         return {}
     return {PAGE_KIND: PageRunner(ctx, follow_through).fire}
+
+
+def add_oncall_routes(app: web.Application, ctx: Context) -> None:
+    """`GET /oncall/<token>.ics`: a private iCal feed; 404 for a token that is unknown or revoked."""
+
+    async def feed(request: web.Request) -> web.Response:
+        calendar = await feed_calendar(ctx, request.match_info["token"])
+        if calendar is None:
+            return web.Response(status=404, text="No such calendar feed (revoked, or never made).")
+        headers = {"Cache-Control": "private, max-age=300"}
+        return web.Response(body=calendar, content_type="text/calendar", charset="utf-8", headers=headers)
+
+    app.router.add_get("/oncall/{token}.ics", feed)

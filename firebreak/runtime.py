@@ -23,7 +23,7 @@ from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
 from firebreak.metrics import Metrics, build_metrics, metrics_page
-from firebreak.oncall_wiring import oncall_work
+from firebreak.oncall_wiring import add_oncall_routes, oncall_work
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
@@ -130,7 +130,7 @@ async def runtime(
         writer.start()
         capture = CaptureService(index, writer)
         planner = Planner(policy, clock)
-        roster = OncallRoster(policy.oncall, uow, clock)
+        roster = OncallRoster(policy.oncall, uow, clock, feed_base_url=settings.firebreak_public_url)
         ctx = Context(
             uow=uow,
             chat=gateway,
@@ -154,6 +154,7 @@ async def runtime(
         bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
         edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None
         web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
+        add_oncall_routes(web_app, ctx)  # private on-call iCal feeds (issue 11)
         yield Runtime(
             settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler, metrics
         )

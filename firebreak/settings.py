@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     firebreak_llm_model: str | None = None
+    firebreak_public_url: str | None = None  # where users reach this Firebreak (private on-call iCal feeds)
 
     @field_validator("slack_bot_token")
     @classmethod
