@@ -18,10 +18,12 @@ from bot.app import build_bolt_app
 from bot.capture_events import BotIdentity
 from bot.capture_route import CaptureRoute
 from bot.lazy import TrackedLazyListenerRunner
+from bot.oncall_slack import SlackUsergroups
 from bot.server import build_web_app
 from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
+from firebreak.ical_fetcher import HttpCalendarFetcher
 from firebreak.metrics import Metrics, build_metrics, metrics_page
 from firebreak.oncall_wiring import add_oncall_routes, oncall_work
 from firebreak.settings import HINTS, Settings, SettingsError
@@ -142,7 +144,9 @@ async def runtime(
             oncall=roster,
         )
         follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler)
-        follow_through.handlers.update(oncall_work(ctx, follow_through))  # on-call pages, handoffs (issue 11)
+        follow_through.handlers.update(  # on-call pages, handoffs, iCal layers (issue 11)
+            oncall_work(ctx, follow_through, usergroups=SlackUsergroups(client), fetcher=HttpCalendarFetcher(session))
+        )
         scheduler = FollowThroughScheduler(
             follow_through,
             leadership_for(settings.database_url, database.write_engine),

@@ -62,6 +62,7 @@ class FollowThrough:
         self.metrics = metrics or _Unmeasured()
         # Kinds of work other slices do on this machinery (on-call pages, handoffs: issue 11), by kind.
         self.handlers: dict[str, Callable[[DueWork], Awaitable[None]]] = {}
+        self.reconcilers: list[Callable[[], Awaitable[None]]] = []  # and what plans their rows at start-up
 
     async def reconcile(self) -> None:
         """Plan what is missing (start-up, or after an upgrade brought incidents that predate a rule).
@@ -94,6 +95,8 @@ class FollowThrough:
         async with self.ctx.uow() as uow:
             await self.planner.ensure_digest(uow)
             await uow.commit()
+        for reconcile in self.reconcilers:
+            await reconcile()
 
     async def run_due(self) -> datetime | None:
         """Do everything due now; returns when the next work falls due (None: nothing scheduled)."""

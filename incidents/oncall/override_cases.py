@@ -15,6 +15,7 @@ from datetime import datetime
 
 from incidents.context import Context
 from incidents.errors import NotFound
+from incidents.oncall.handoffs import HandoffPlan
 from incidents.oncall.overrides import Override, check_span, overlapping
 from incidents.oncall.swaps import SwapRequest, TakenSwap, cancel_swap, request_swap, take_swap
 from incidents.ports import UnitOfWork
@@ -44,7 +45,7 @@ def _check_schedule(ctx: Context, schedule: str) -> None:
 class OverrideCases:
     def __init__(self, ctx: Context, changed: ScheduleChanged | None = None) -> None:
         self.ctx = ctx
-        self.changed = changed
+        self.changed = changed or HandoffPlan(ctx).schedule_changed
 
     async def _after(self, uow: UnitOfWork, schedule: str) -> None:
         if self.changed is not None:

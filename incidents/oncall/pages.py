@@ -65,8 +65,9 @@ async def page_now(ctx: Context, request: PageRequest) -> Paged:
             what, name = ("schedule", request.schedule) if request.schedule else ("user", request.user or "")
         await uow.work.put_many(works)
         await uow.commit()
-    if ctx.planner is not None and hasattr(ctx.planner, "on_due") and ctx.planner.on_due is not None:
-        ctx.planner.on_due(now)
+    wake = getattr(ctx.planner, "on_due", None)  # the scheduler's timer, where one runs
+    if wake is not None:
+        wake(now)
     return Paged(incident, what, name)
 
 
