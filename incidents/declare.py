@@ -125,7 +125,7 @@ async def _record(ctx: Context, request: DeclareRequest, *, claim_setup: bool) -
     routing = await route_declaration(  # on-call (issue 11): the paging policy, an on-call commander
         ctx.oncall, services=_clean_services(request.services), severity=severity.id,
         explicit=request.escalation_policy, declarer=request.declared_by, chosen_commander=commander,
-        is_active=ActiveCheck(ctx.chat.person),
+        is_active=ActiveCheck(ctx.chat),
     )  # fmt: skip
     try:
         return await _insert(ctx, request, severity.id, routing, now, claim_setup=claim_setup), True

@@ -62,7 +62,7 @@ class PageRunner:
         self.ctx = ctx
         self.roster = ctx.oncall
         self.follow = follow
-        self.active = ActiveCheck(ctx.chat.person)
+        self.active = ActiveCheck(ctx.chat)
 
     async def fire(self, work: DueWork) -> None:
         data = work.data
@@ -221,18 +221,23 @@ class PageRunner:
         return not is_working_time(at, hours, tz)
 
     async def _bring_forward(self, uow: UnitOfWork, work: DueWork, now: datetime) -> None:
-        """Nobody to page at this step: the policy's next firing comes now instead of after the wait."""
+        """Nobody to page at this step: the policy's next firing comes now instead of after the wait, and the
+        ones after it as much sooner (the waits between them stay as they are)."""
         root = str(work.data.get("root", work.data["policy"]))
         keys = [
             f"page:{work.data['group']}:{s.policy}:{s.run}:{s.index}" for s in plan_escalation(self.roster.oncall, root)
         ]
-        if work.key not in keys or keys.index(work.key) + 1 >= len(keys):
+        if work.key not in keys:
             return
-        following = await uow.work.get(keys[keys.index(work.key) + 1])
-        if following is not None and following.due_at > now and following.state == "pending":
-            await uow.work.put(replace(following, due_at=now, recovering=False))
-            if self.follow.planner.on_due is not None:
-                self.follow.planner.on_due(now)
+        later = [w for k in keys[keys.index(work.key) + 1 :] if (w := await uow.work.get(k)) is not None]
+        pending = [w for w in later if w.state == "pending"]
+        if not pending or pending[0].due_at <= now:
+            return
+        sooner = pending[0].due_at - now
+        for following in pending:
+            await uow.work.put(replace(following, due_at=following.due_at - sooner, recovering=False))
+        if self.follow.planner.on_due is not None:
+            self.follow.planner.on_due(now)
 
     async def _record(
         self, work: DueWork, incident: Incident | None, pages: list[Page], firing: Firing, policy: str, index: int

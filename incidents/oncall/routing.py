@@ -14,16 +14,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from incidents.errors import ChatError
 from incidents.oncall.policy import OncallPolicy
 from incidents.oncall.roster import OncallRoster
-from incidents.ports import Person
+from incidents.ports import IncidentChat
 
 log = logging.getLogger(__name__)
-PersonLookup = Callable[[str], Awaitable[Person | None]]
 
 
 @dataclass(frozen=True)
@@ -88,12 +86,12 @@ async def route_declaration(
 class ActiveCheck:
     """Whether a user can be paged or given a role: not deactivated (unknown to Slack right now: assumed yes)."""
 
-    def __init__(self, person: PersonLookup) -> None:
-        self._person = person
+    def __init__(self, chat: IncidentChat) -> None:
+        self._chat = chat
 
     async def __call__(self, user: str) -> bool:
         try:
-            found = await self._person(user)
+            found = await self._chat.person(user)
         except ChatError as exc:
             log.warning("Could not check user %s (%s); assuming active", user, exc.code)
             return True
