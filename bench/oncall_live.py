@@ -138,6 +138,12 @@ async def _escalations(rt: Any, slack: DmTimingSlack, clock: SystemClock) -> lis
             rt.ctx, DeclareRequest(f"Escalating {n}", "SEV2", "UALICE", commander="UALICE", escalation_policy="bench")
         )
         references.append(incident)
+    # Unacknowledged, so the policy pages (declared by the commander, they would be acknowledged at once).
+    async with rt.ctx.uow() as uow:
+        for incident in references:
+            incident.acknowledged_at = None
+            await uow.incidents.save(incident)
+        await uow.commit()
     start = clock.now() + timedelta(seconds=3)
     due: dict[str, datetime] = {}
     async with rt.ctx.uow() as uow:
@@ -148,12 +154,6 @@ async def _escalations(rt: Any, slack: DmTimingSlack, clock: SystemClock) -> lis
             for row in rows:
                 due[row.key] = row.due_at
             await uow.work.put_many(rows)
-        await uow.commit()
-    # Unacknowledged, so the policy pages (declared by the commander, they would be acknowledged at once).
-    async with rt.ctx.uow() as uow:
-        for incident in references:
-            incident.acknowledged_at = None
-            await uow.incidents.save(incident)
         await uow.commit()
     slack.expected = len(due)
     await rt.scheduler.start()

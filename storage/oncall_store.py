@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incidents.oncall.overrides import Override
 from incidents.oncall.ports import CachedCalendar, ExportFeed, Page
 from incidents.oncall.swaps import SwapRequest
-from storage.dialect import upsert
+from storage.dialect import insert_for, upsert
 from storage.oncall_tables import (
     CalendarRow,
     CursorRow,
@@ -83,6 +85,12 @@ def _page(row: PageRow) -> Page:
         acknowledged_by=row.acknowledged_by,
         out_of_hours=row.out_of_hours,
     )
+
+
+@functools.cache
+def _insert_snapshot(dialect: str) -> Any:
+    table = SnapshotRow.__table__
+    return insert_for(dialect, table).on_conflict_do_nothing(index_elements=[table.c.incident_id, table.c.schedule])
 
 
 class SqlOncallStore:
@@ -211,12 +219,9 @@ class SqlOncallStore:
 
     # Who was on call when an incident was declared
     async def record_snapshot(self, incident_id: int, on_call: dict[str, str | None], at: datetime) -> None:
-        for schedule, user in on_call.items():
-            values = {"incident_id": incident_id, "schedule": schedule, "user_id": user, "at": at}
-            stmt = upsert(self.session, SnapshotRow, [values]).on_conflict_do_nothing(
-                index_elements=[SnapshotRow.incident_id, SnapshotRow.schedule]
-            )
-            await self.session.execute(stmt)
+        rows = [{"incident_id": incident_id, "schedule": s, "user_id": u, "at": at} for s, u in on_call.items()]
+        if rows:  # one statement, executed for every row (executemany): a declaration stays one round trip here
+            await self.session.execute(_insert_snapshot(self.session.get_bind().dialect.name), rows)
 
     async def snapshot(self, incident_id: int) -> dict[str, str | None]:
         rows = await self.session.scalars(select(SnapshotRow).where(SnapshotRow.incident_id == incident_id))

@@ -82,9 +82,9 @@ async def acknowledge_page(ctx: Context, user: str, value: str) -> PageAcknowled
     page_id, _, reference = value.partition(" ")
     async with ctx.uow() as uow:
         page = await uow.oncall.page(page_id)
-        if page is None:
+        if page is None and not reference:  # (a page of an incident, acknowledged the instant it came: go on)
             raise NotFound("That page is no longer known.")
-        fresh = await uow.oncall.acknowledge_page(page_id, ctx.clock.now(), user)
+        fresh = await uow.oncall.acknowledge_page(page_id, ctx.clock.now(), user) if page is not None else True
         await uow.commit()
     incident_already = True
     if reference:

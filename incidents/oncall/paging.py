@@ -1,8 +1,9 @@
 """Firing an escalation-policy step: resolve whom it notifies now, page them once each, keep the record.
 
 A step row (see paging_plan.py) is done by the follow-through runner, so a restart or a second replica never
-sends it twice: each message carries an idempotency key (`<row key>@<user>`, `@channel`), and the pages are
-stored, keyed by the firing, before anything is sent. When it fires:
+sends it twice: each message carries an idempotency key (`<row key>@<user>`, `@channel`), found again after a
+crash between sending and recording; the pages (keyed by the firing and the person), the timeline entries and
+the row's removal are one transaction after the sends. When it fires:
 - the incident (if any) is read afresh: acknowledged, resolved or gone, and the step is dropped unsent; a page
   not about an incident stops once any page of its group is acknowledged;
 - a schedule step pages whoever is on call at that moment; a gap, or someone deactivated, is noted on the
@@ -72,9 +73,9 @@ class PageRunner:
             int(data["run"]),
             int(data["step"]),
         )
-        incident = await self._incident(data.get("reference"))
         manual = bool(data.get("paged_by"))  # paged by hand: goes whatever the incident's state
-        async with self.ctx.uow(write=False) as uow:
+        async with self.ctx.uow(write=False) as uow:  # one read: the incident afresh, and whether it stopped
+            incident = await uow.incidents.get(str(data["reference"])) if data.get("reference") else None
             stopped = await uow.oncall.group_acknowledged(group)
         if stopped or (data.get("reference") and not manual and not self._pages_for(incident)):
             return await self.follow.finish(work, None)
@@ -83,7 +84,6 @@ class PageRunner:
             return await self.follow.finish(work, None)  # the policy file changed since this was planned
         firing = await self._targets(work, step, policy, index)
         now = self.ctx.clock.now()
-        commander_from = await self._commander_from(incident)
         pages = [
             Page(
                 id=page_id(f"{work.key}@{user}"),
@@ -101,14 +101,8 @@ class PageRunner:
             )
             for user, schedule in firing.users
         ]
-        async with self.ctx.uow() as uow:
-            for page in pages:
-                await uow.oncall.add_page(page)
-            if incident is not None and pages:
-                await uow.incidents.add_members(incident.reference, [p.user for p in pages], now)
-            if firing.bring_forward:
-                await self._bring_forward(uow, work, now)
-            await uow.commit()
+        commanding = incident is not None and any(p.user == incident.commander for p in pages)
+        commander_from = await self._commander_from(incident) if commanding else None
         for page in pages:
             notice = page_dm(
                 page.id,
@@ -147,12 +141,6 @@ class PageRunner:
 
     def _pages_for(self, incident: Incident | None) -> bool:
         return incident is not None and incident.acknowledged_at is None and self.ctx.policy.is_open(incident.status)
-
-    async def _incident(self, reference: object) -> Incident | None:
-        if not reference:
-            return None
-        async with self.ctx.uow(write=False) as uow:
-            return await uow.incidents.get(str(reference))
 
     async def _commander_from(self, incident: Incident | None) -> str | None:
         if incident is None:
@@ -243,7 +231,13 @@ class PageRunner:
         self, work: DueWork, incident: Incident | None, pages: list[Page], firing: Firing, policy: str, index: int
     ) -> None:
         now = self.ctx.clock.now()
-        async with self.ctx.uow() as uow:
+        async with self.ctx.uow() as uow:  # what the firing did, and the row gone, in one transaction
+            for page in pages:
+                await uow.oncall.add_page(page)
+            if firing.bring_forward:
+                await self._bring_forward(uow, work, now)
+            if incident is not None and pages:
+                await uow.incidents.add_members(incident.reference, [p.user for p in pages], now)
             if incident is not None:
                 for note in firing.notes:
                     await uow.incidents.add_event(incident.reference, TimelineEvent("page_skipped", now, None, note))
