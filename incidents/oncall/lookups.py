@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from incidents.context import Context
 from incidents.errors import NotFound
@@ -53,13 +54,19 @@ async def on_call_now(ctx: Context, name: str | None = None) -> list[OnCallNow]:
     """Who is on call now for each schedule `name` means, until when, and who is next."""
     roster = _roster(ctx)
     now = ctx.clock.now()
-    resolvers = await roster.resolvers()
+    resolvers = await roster.resolvers()  # (drops the kept answers when it reads the overrides again)
+    kept = roster.answers.get(("now", name))
+    if kept is not None and now < kept[1]:
+        return cast(list[OnCallNow], kept[0])
     answers = []
     for schedule in schedules_named(roster.oncall, name):
         resolver = resolvers[schedule]
         current = resolver.on_call_at(now)
         following = resolver.on_call_at(current.until) if current.until is not None else None
         answers.append(OnCallNow(schedule, current, following))
+    # The same until someone's cover ends (a handoff), or the overrides change; at most a minute (the roster's).
+    ends = [a.now.until for a in answers if a.now.until is not None]
+    roster.answers[("now", name)] = (answers, min([*ends, now + timedelta(minutes=1)]))
     return answers
 
 

@@ -34,10 +34,13 @@ class OncallRoster:
         self._base = {name: ScheduleResolver(name, schedule) for name, schedule in oncall.schedules.items()}
         self._resolvers: dict[str, ScheduleResolver] = dict(self._base)
         self._loaded_at: datetime | None = None
+        # Answers kept until they can change: (what, until when); dropped whenever the overrides are read again.
+        self.answers: dict[object, tuple[object, datetime]] = {}
 
     def invalidate(self) -> None:
         """Overrides or calendars changed: the next lookup loads them afresh."""
         self._loaded_at = None
+        self.answers = {}
 
     async def resolvers(self) -> Mapping[str, ScheduleResolver]:
         now = self._clock.now()
@@ -80,6 +83,7 @@ class OncallRoster:
             else:
                 resolvers[name] = base.with_overrides(by_schedule.get(name, ()))
         self._resolvers, self._loaded_at = resolvers, now
+        self.answers = {}
 
     def _entries(self, name: str, texts: Mapping[int, str], now: datetime) -> dict[int, Sequence[CalendarEntry]]:
         schedule = self.oncall.schedules[name]
