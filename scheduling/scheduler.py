@@ -121,6 +121,9 @@ class FollowThroughScheduler:
             id="wake",
             replace_existing=True,
             misfire_grace_time=None,
+            # Planned at the end of a pass, it may come due before that pass's job has returned: a second
+            # instance then waits for the lock instead of being skipped (which left the work to the sweep).
+            max_instances=2,
         )
 
     @property
