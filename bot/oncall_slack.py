@@ -16,5 +16,9 @@ class SlackUsergroups:
         self.client = client
 
     async def set_members(self, usergroup: str, users: Sequence[str]) -> None:
+        """Read the members first (usergroups:read): an update that changes nothing is not made."""
+        listed = await call_slack("usergroups.users.list", self.client.usergroups_users_list(usergroup=usergroup))
+        if sorted(listed.get("users") or []) == sorted(users):
+            return
         method = "usergroups.users.update"
         await call_slack(method, self.client.usergroups_users_update(usergroup=usergroup, users=",".join(users)))

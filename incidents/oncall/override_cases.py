@@ -18,6 +18,7 @@ from incidents.errors import NotFound
 from incidents.oncall.handoffs import HandoffPlan
 from incidents.oncall.overrides import Override, check_span, overlapping
 from incidents.oncall.swaps import SwapRequest, TakenSwap, cancel_swap, request_swap, take_swap
+from incidents.people import ensure_person
 from incidents.ports import UnitOfWork
 
 # Called in the transaction of every change to a schedule's overrides (the next handoff moves with them).
@@ -70,6 +71,7 @@ class OverrideCases:
         _check_schedule(self.ctx, schedule)
         now = self.ctx.clock.now()
         check_span(start, end, now)
+        await ensure_person(self.ctx, user, actor=actor, field="user")  # someone who can be paged
         override = Override(new_id(), schedule, user, start, end, created_by=actor, created_at=now, reason=reason)
         async with self.ctx.uow() as uow:
             found = overlapping(await uow.oncall.overrides(schedule, start, end), schedule, start, end)

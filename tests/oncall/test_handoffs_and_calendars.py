@@ -82,6 +82,7 @@ async def test_handoff_moves_the_user_group_posts_and_briefs_the_incoming(
     assert len(posts) == 1 and "<@UCAROL> → <@UDAVE>" in posts[0]["text"]
     [dm] = [c.args for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == "UDAVE"]
     assert "now on call for `primary`" in dm["text"] and incident.reference in str(dm["blocks"])
+    assert len(slack.calls_to("usergroups.users.update")) == 1 and slack.calls_to("usergroups.users.list")
     await bot.runtime.follow_through.reconcile()
     await run_due(bot)  # once: the next handoff is a week on
     assert len([c for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == oncall.id]) == 1

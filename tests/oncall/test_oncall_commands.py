@@ -151,3 +151,10 @@ async def test_page_a_schedule_inside_an_incident_channel_is_linked(bot: BotClie
 async def test_page_of_nothing_known_is_refused(bot: BotClient, slack: FakeSlack) -> None:
     await bot.command("page nobody-here")
     assert "is not a person, schedule or escalation policy" in str(last_response(slack)["text"])
+
+
+async def test_an_override_for_a_deactivated_person_is_refused(bot: BotClient, slack: FakeSlack) -> None:
+    slack.add_user("UGONE", name="gone", deleted=True)
+    await bot.command("oncall override primary <@UGONE|gone> now 4h")
+    assert "has been deactivated" in str(last_response(slack)["text"])
+    assert await stored_overrides(bot) == []

@@ -115,3 +115,17 @@ async def test_a_restart_mid_policy_sends_each_step_once(
             clock.advance(minutes=5)
     assert [d["channel"] for d in page_dms(slack)] == ["UCAROL", "UBOB", "UCAROL", "UEVE"]
     assert incident.reference
+
+
+async def test_a_page_outside_the_persons_working_hours_is_stored_as_such(
+    bot: BotClient, slack: FakeSlack, clock: FrozenClock
+) -> None:
+    slack.users["UCAROL"].tz = "Asia/Tokyo"  # 10:00 UTC is 19:00 in Tokyo: after working hours
+    incident = await bot.declare(severity="SEV1", user="UALICE", services=["checkout"])
+    await run_due(bot)
+    clock.advance(minutes=5)
+    await run_due(bot)
+    async with bot.ctx.uow(write=False) as uow:
+        assert incident.id is not None
+        pages = {p.user: p.out_of_hours for p in await uow.oncall.incident_pages(incident.id)}
+    assert pages == {"UCAROL": True, "UBOB": False}
