@@ -6,11 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.oncall_notices import render_oncall_notice
 from incidents.context import Context
 from incidents.followup_runner import FollowThrough
 from incidents.oncall.calendar_work import CALENDAR_KIND, CalendarRunner, ensure_calendar_refreshes
 from incidents.oncall.feeds import feed_calendar
 from incidents.oncall.handoffs import HANDOFF_KIND, HandoffPlan, HandoffRunner
+from incidents.oncall.notices import Wording
 from incidents.oncall.paging import PageRunner
 from incidents.oncall.paging_plan import PAGE_KIND
 from incidents.oncall.ports import CalendarFetcher, Usergroups
@@ -18,15 +20,20 @@ from incidents.ports import DueWork
 
 
 def oncall_work(
-    ctx: Context, follow_through: FollowThrough, *, usergroups: Usergroups | None, fetcher: CalendarFetcher
+    ctx: Context,
+    follow_through: FollowThrough,
+    *,
+    usergroups: Usergroups | None,
+    fetcher: CalendarFetcher,
+    wording: Wording = render_oncall_notice,
 ) -> dict[str, Callable[[DueWork], Awaitable[None]]]:
     """The on-call kinds of scheduled work and what does each; their rows are planned at each reconcile."""
     if ctx.oncall is None:
         return {}
     follow_through.reconcilers += [HandoffPlan(ctx).ensure, lambda: ensure_calendar_refreshes(ctx)]
     return {
-        PAGE_KIND: PageRunner(ctx, follow_through).fire,
-        HANDOFF_KIND: HandoffRunner(ctx, follow_through, usergroups).fire,
+        PAGE_KIND: PageRunner(ctx, follow_through, wording).fire,
+        HANDOFF_KIND: HandoffRunner(ctx, follow_through, usergroups, wording).fire,
         CALENDAR_KIND: CalendarRunner(ctx, follow_through, fetcher).fire,
     }
 

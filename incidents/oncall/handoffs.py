@@ -21,8 +21,9 @@ from incidents.context import Context
 from incidents.errors import ChatError
 from incidents.followup_runner import FollowThrough
 from incidents.model import IncidentFilter
+from incidents.oncall.notices import ActionItemBrief, BriefingNotice, HandoffNotice, IncidentBrief, Wording
 from incidents.oncall.ports import Usergroups
-from incidents.ports import DueWork, FollowUpNotice, UnitOfWork
+from incidents.ports import DueWork, UnitOfWork
 
 log = logging.getLogger(__name__)
 HANDOFF_KIND = "oncall_handoff"
@@ -72,8 +73,9 @@ class HandoffPlan:
 
 
 class HandoffRunner:
-    def __init__(self, ctx: Context, follow: FollowThrough, usergroups: Usergroups | None) -> None:
+    def __init__(self, ctx: Context, follow: FollowThrough, usergroups: Usergroups | None, wording: Wording) -> None:
         self.ctx = ctx
+        self.wording = wording
         self.follow = follow
         self.usergroups = usergroups
         self.plan = HandoffPlan(ctx)
@@ -92,50 +94,23 @@ class HandoffRunner:
             with contextlib.suppress(ChatError):  # logged by the adapter; the post and DM still go
                 await self.usergroups.set_members(schedule.usergroup, [incoming.user])
         if schedule.channel:
-            await self.follow.send_once(
-                work,
-                schedule.channel,
-                _handoff_post(name, outgoing.user, incoming.user, incoming.until),
-                f"{tag}:channel",
-            )
+            post = self.wording(HandoffNotice(name, outgoing.user, incoming.user, incoming.until))
+            await self.follow.send_once(work, schedule.channel, post, f"{tag}:channel")
         if incoming.user:
-            await self.follow.send_once(
-                work, incoming.user, await self._briefing(name, incoming.user, incoming.until), f"{tag}:dm"
-            )
+            briefing = self.wording(await self._briefing(name, incoming.user, incoming.until))
+            await self.follow.send_once(work, incoming.user, briefing, f"{tag}:dm")
         following = await self.plan.work(name)
         await self.follow.finish(
             work, replace(following, recovering=False) if following and following.due_at > at else None
         )
 
-    async def _briefing(self, schedule: str, user: str, until: datetime | None) -> FollowUpNotice:
+    async def _briefing(self, schedule: str, user: str, until: datetime | None) -> BriefingNotice:
         async with self.ctx.uow(write=False) as uow:
             incidents = await uow.incidents.search(IncidentFilter(open_only=True, limit=20))
             items = await uow.action_items.search(ActionItemFilter(owner=user, open_only=True, limit=20))
-        lines = [
-            f"• {i.reference} ({i.severity}) {i.title}" + (f" <#{i.channel_id}>" if i.channel_id else "")
-            for i in incidents
-        ]
-        lines = lines or ["• No open incidents."]
-        lines += [f"• Your action item #{a.id}: {a.text} (due {a.due_on:%a %d %b})" for a in items]
-        end = (
-            f" until <!date^{int(until.timestamp())}^{{date_short_pretty}} {{time}}|{until:%Y-%m-%d %H:%M} UTC>"
-            if until
-            else ""
+        return BriefingNotice(
+            schedule,
+            until,
+            tuple(IncidentBrief.of(i) for i in incidents),
+            tuple(ActionItemBrief(a.id, a.text, a.due_on) for a in items),
         )
-        text = f":pager: You are now on call for `{schedule}`{end}. Open incidents and your action items:"
-        return FollowUpNotice("oncall_handoff", text, lines=tuple(lines))
-
-
-def _handoff_post(schedule: str, outgoing: str | None, incoming: str | None, until: datetime | None) -> FollowUpNotice:
-    end = (
-        f" until <!date^{int(until.timestamp())}^{{date_short_pretty}} {{time}}|{until:%Y-%m-%d %H:%M} UTC>"
-        if until
-        else ""
-    )
-    return FollowUpNotice(
-        "oncall_handoff", f":arrows_counterclockwise: `{schedule}` handoff: {_who(outgoing)} → {_who(incoming)}{end}"
-    )
-
-
-def _who(user: str | None) -> str:
-    return f"<@{user}>" if user else "nobody (a gap)"

@@ -30,16 +30,10 @@ from incidents.followup_runner import FollowThrough
 from incidents.model import Incident, TimelineEvent
 from incidents.oncall.escalation_plan import plan_escalation, round_robin_pick
 from incidents.oncall.escalation_policy import EscalationStep
-from incidents.oncall.page_notices import (
-    gap_note,
-    load_warning,
-    page_dm,
-    paged_in_channel,
-    skipped_note,
-    step_elsewhere,
-)
+from incidents.oncall.notices import IncidentBrief, LoadNotice, PagedNotice, PageNotice, StepNotice, Wording
 from incidents.oncall.ports import Page
 from incidents.oncall.routing import ActiveCheck
+from incidents.oncall.timeline_notes import gap_note, paged_note, skipped_note
 from incidents.ports import DueWork, UnitOfWork
 from incidents.working_hours import is_working_time, zone
 
@@ -58,9 +52,10 @@ class Firing:
 
 
 class PageRunner:
-    def __init__(self, ctx: Context, follow: FollowThrough) -> None:
+    def __init__(self, ctx: Context, follow: FollowThrough, wording: Wording) -> None:
         assert ctx.oncall is not None
         self.ctx = ctx
+        self.wording = wording
         self.roster = ctx.oncall
         self.follow = follow
         self.active = ActiveCheck(ctx.chat)
@@ -103,10 +98,11 @@ class PageRunner:
         ]
         commanding = incident is not None and any(p.user == incident.commander for p in pages)
         commander_from = await self._commander_from(incident) if commanding else None
+        brief = IncidentBrief.of(incident) if incident is not None else None
         for page in pages:
-            notice = page_dm(
+            notice = PageNotice(
                 page.id,
-                incident,
+                brief,
                 schedule=page.schedule,
                 policy=policy or None,
                 step=index,
@@ -114,20 +110,19 @@ class PageRunner:
                 message=page.message,
                 commander_from=commander_from if incident and incident.commander == page.user else None,
             )
-            await self.follow.send_once(work, page.user, notice, f"{work.key}@{page.user}")
+            await self.follow.send_once(work, page.user, self.wording(notice), f"{work.key}@{page.user}")
             if incident is not None and incident.channel_id:
                 with contextlib.suppress(ChatError):  # already there, or cannot be: the DM reached them anyway
                     await self.ctx.chat.invite(incident.channel_id, [page.user])
         for target in firing.elsewhere:
             if target.startswith(("C", "G", "#")):
-                await self.follow.send_once(
-                    work, target, step_elsewhere(incident, policy, index, target), f"{work.key}@{target}"
-                )
-        if incident is not None and incident.channel_id:
-            users = [p.user for p in pages]
-            groups = [t for t in firing.elsewhere if t.startswith("S")]
-            notice = paged_in_channel(incident, users, groups, index, policy, data.get("paged_by"))
-            await self.follow.send_once(work, incident.channel_id, notice, f"{work.key}@channel")
+                told = self.wording(StepNotice(target, brief, policy, index))
+                await self.follow.send_once(work, target, told, f"{work.key}@{target}")
+        if incident is not None and brief is not None and incident.channel_id:
+            users = tuple(p.user for p in pages)
+            groups = tuple(t for t in firing.elsewhere if t.startswith("S"))
+            paged = PagedNotice(brief, users, groups, policy, index, data.get("paged_by"))
+            await self.follow.send_once(work, incident.channel_id, self.wording(paged), f"{work.key}@channel")
         await self._record(work, incident, pages, firing, policy, index)
         await self._load_warnings(work, pages, now)
 
@@ -241,8 +236,7 @@ class PageRunner:
             if incident is not None:
                 for note in firing.notes:
                     await uow.incidents.add_event(incident.reference, TimelineEvent("page_skipped", now, None, note))
-                who = ", ".join([f"<@{p.user}>" for p in pages] + firing.elsewhere) or "nobody"
-                text = f"Paged {who} (policy `{policy}`, step {index + 1})"
+                text = paged_note([p.user for p in pages], firing.elsewhere, policy, index)
                 data = {
                     "policy": policy,
                     "step": index + 1,
@@ -266,12 +260,12 @@ class PageRunner:
             async with self.ctx.uow(write=False) as uow:
                 found = [p for p in await uow.oncall.pages_of(page.user, week) if p.group]
             late = sum(1 for p in found if p.out_of_hours)
-            over = []
+            over: list[tuple[str, int]] = []
             if limits.max_pages_week is not None and len(found) > limits.max_pages_week:
-                over.append(f"{limits.max_pages_week} pages a week")
+                over.append(("pages", limits.max_pages_week))
             if limits.max_out_of_hours_week is not None and late > limits.max_out_of_hours_week:
-                over.append(f"{limits.max_out_of_hours_week} out-of-hours pages a week")
+                over.append(("out_of_hours", limits.max_out_of_hours_week))
             if over:
-                notice = load_warning(page.schedule or "", page.user, len(found), late, " and ".join(over))
+                notice = LoadNotice(page.schedule or "", page.user, len(found), late, tuple(over))
                 key = f"load:{page.schedule}:{page.user}:{week.date().isoformat()}"
-                await self.follow.send_once(work, schedule.channel, notice, key)
+                await self.follow.send_once(work, schedule.channel, self.wording(notice), key)
