@@ -236,9 +236,9 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
     else:
         problems.append(f"I couldn't create the incident channel: every name like #{base} is taken.")
     if problems:
-        if ctx.planner is not None:  # no channel: still escalate if nobody acknowledges
+        if ctx.planner is not None:  # no channel: still escalate (or page) if nobody acknowledges
             async with ctx.uow() as uow:
-                await ctx.planner.incident_changed(uow, incident)
+                await ctx.planner.incident_opened(uow, incident)
                 await uow.commit()
         await _tell_declarer(ctx, incident, problems)
         return SetupReport(incident, problems)

@@ -129,3 +129,13 @@ async def test_a_page_outside_the_persons_working_hours_is_stored_as_such(
         assert incident.id is not None
         pages = {p.user: p.out_of_hours for p in await uow.oncall.incident_pages(incident.id)}
     assert pages == {"UCAROL": True, "UBOB": False}
+
+
+async def test_a_routed_incident_whose_channel_could_not_be_made_still_pages(
+    bot: BotClient, slack: FakeSlack, clock: FrozenClock
+) -> None:
+    slack.fail_next("conversations.create", "restricted_action")
+    incident = await bot.declare(severity="SEV1", user="UALICE", services=["checkout"])
+    assert incident.channel_id is None
+    await run_due(bot)
+    assert [d["channel"] for d in page_dms(slack)] == ["UCAROL"]
