@@ -158,3 +158,30 @@ async def test_an_override_for_a_deactivated_person_is_refused(bot: BotClient, s
     await bot.command("oncall override primary <@UGONE|gone> now 4h")
     assert "has been deactivated" in str(last_response(slack)["text"])
     assert await stored_overrides(bot) == []
+
+
+async def test_a_swap_expires_at_its_start_and_only_its_requester_cancels_it(
+    bot: BotClient, slack: FakeSlack, clock: FrozenClock
+) -> None:
+    channel = slack.channel_by_name("oncall")
+    assert channel is not None
+    for _ in range(2):
+        await bot.command("oncall swap primary tomorrow 09:00 4h", user="UCAROL")
+    first, second = [
+        next(
+            e["value"] for b in c.args["blocks"] for e in b.get("elements", []) if e["action_id"] == "oncall_swap_take"
+        )
+        for c in slack.calls_to("chat.postMessage")
+        if "oncall_swap_take" in str(c.args.get("blocks"))
+    ]
+    ts = channel.messages[-1].ts
+    await click_message(bot, "oncall_swap_cancel", first, user="UDAVE", channel=channel.id, ts=ts)
+    assert "Only the person who asked" in str(last_response(slack)["text"])
+    await click_message(bot, "oncall_swap_cancel", first, user="UCAROL", channel=channel.id, ts=ts)
+    assert "cancelled their `primary` swap" in str(slack.calls_to("chat.update")[-1].args["text"])
+    await click_message(bot, "oncall_swap_take", first, user="UDAVE", channel=channel.id, ts=ts)
+    assert "was cancelled" in str(last_response(slack)["text"])
+    clock.advance(days=1)  # tomorrow 10:00 UTC: past its 09:00 start
+    await click_message(bot, "oncall_swap_take", second, user="UDAVE", channel=channel.id, ts=ts)
+    assert "expired when its shift began" in str(last_response(slack)["text"])
+    assert await stored_overrides(bot) == []
