@@ -28,6 +28,10 @@ def moment(at: datetime | None, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%a %d %b %H:%M %Z")
 
 
+def zone_unknown(zone: ZoneInfo) -> str:
+    return f"_(Times in {zone.key}: Slack did not say your timezone in time.)_"
+
+
 def person(user: str | None) -> str:
     return f"<@{user}>" if user else "_nobody (a gap)_"
 

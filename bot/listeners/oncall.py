@@ -6,6 +6,7 @@ Reads (`oncall`, `oncall shifts`, `oncall help`) are answered in the ack, in the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from dataclasses import replace
@@ -21,7 +22,7 @@ from bot import oncall_text as text
 from bot.errors import describe
 from bot.oncall_parser import MomentError, parse_days, parse_oncall, read_end, read_moment, read_user
 from incidents.context import Context
-from incidents.errors import InvalidInput
+from incidents.errors import ChatError, InvalidInput
 from incidents.oncall.feeds import create_feed, revoke_feeds
 from incidents.oncall.lookups import on_call_now, upcoming_shifts
 from incidents.oncall.override_cases import OverrideCases
@@ -29,10 +30,19 @@ from incidents.oncall.pages import PageRequest, acknowledge_page, page_now
 from incidents.working_hours import zone
 
 EPHEMERAL: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}
+READER_ZONE_WAIT = 1.0  # seconds the ack may wait, the first time, for Slack to say the reader's timezone
 
 
 async def _zone(ctx: Context, user: str) -> ZoneInfo:
     return zone(await ctx.chat.user_timezone(user), ctx.policy.working_hours.default_timezone)
+
+
+async def _zone_within_the_ack(ctx: Context, user: str) -> tuple[ZoneInfo, bool]:
+    """The reader's timezone (remembered after the first time); if Slack is slow to say, the default one."""
+    try:
+        return await asyncio.wait_for(_zone(ctx, user), READER_ZONE_WAIT), True
+    except (TimeoutError, ChatError):
+        return zone(ctx.policy.working_hours.default_timezone), False
 
 
 async def oncall_answer(ctx: Context, user: str, rest: str) -> str:
@@ -40,13 +50,18 @@ async def oncall_answer(ctx: Context, user: str, rest: str) -> str:
     args = parse_oncall(rest)
     if args.verb == "help":
         return text.ONCALL_USAGE
-    tz = await _zone(ctx, user)
-    if args.verb == "":
-        if len(args.words) > 1:
+    tz, known = await _zone_within_the_ack(ctx, user)
+    answer = await _read(ctx, args.verb, args.words, tz)
+    return answer if known else f"{answer}\n{text.zone_unknown(tz)}"
+
+
+async def _read(ctx: Context, verb: str, words: list[str], tz: ZoneInfo) -> str:
+    if verb == "":
+        if len(words) > 1:
             return text.ONCALL_USAGE
-        return text.who_is_on_call(await on_call_now(ctx, args.words[0] if args.words else None), tz)
+        return text.who_is_on_call(await on_call_now(ctx, words[0] if words else None), tz)
     days, schedule, person = 14, None, None
-    for word in args.words:
+    for word in words:
         if (count := parse_days(word)) is not None:
             days = count
         elif (found := read_user(word)) is not None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.listeners import oncall as oncall_listener
 from incidents.policy import Policy
 from slacksim import FakeSlack
 from slacksim import requests as req
@@ -185,3 +186,13 @@ async def test_a_swap_expires_at_its_start_and_only_its_requester_cancels_it(
     await click_message(bot, "oncall_swap_take", second, user="UDAVE", channel=channel.id, ts=ts)
     assert "expired when its shift began" in str(last_response(slack)["text"])
     assert await stored_overrides(bot) == []
+
+
+async def test_when_slack_is_slow_to_say_the_readers_timezone_the_ack_does_not_wait(
+    bot: BotClient, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(oncall_listener, "READER_ZONE_WAIT", 0.05)
+    slack.rate_limit_next("users.info", retry_after=2)
+    reply = await bot.command("oncall")
+    assert "*primary*: <@UCAROL> until Mon 30 Nov 09:00 UTC" in reply.text
+    assert "Slack did not say your timezone in time" in reply.text
