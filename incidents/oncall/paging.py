@@ -7,7 +7,7 @@ the row's removal are one transaction after the sends. When it fires:
 - the incident (if any) is read afresh: acknowledged, resolved or gone, and the step is dropped unsent; a page
   not about an incident stops once any page of its group is acknowledged;
 - a schedule step pages whoever is on call at that moment; a gap, or someone deactivated, is noted on the
-  timeline and the next step is brought forward to now (so somebody is paged instead);
+  timeline and the next firing is brought forward to now, the later ones as much (somebody is paged instead);
 - `users` with `mode: all` pages each (deactivated ones skipped with a note); `round_robin` pages one, the
   next after the one paged last time for this step of this policy, whatever the incident (the cursor is kept
   in the database; the person chosen is stored with the firing, so a restart pages the same person);
