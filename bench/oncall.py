@@ -5,7 +5,8 @@
   same run: a bare `bisect` over 10,000 sorted floats timed the same way (what a precomputed table would cost).
 - a 90-day preview of all 200 schedules (every shift and gap), from resolvers just built (nothing remembered
   yet); target ≤ 500 ms. Also measured again once the rotations remember their boundaries.
-Phase 2 adds the end-to-end targets (`/incident oncall` ack vs `/incident list`, 1,000 live escalations).
+Then the end-to-end targets (bench/oncall_live.py): `/incident oncall` ack vs `/incident list`, 1,000 live
+escalations.
 Run from the repository root: `.venv/bin/python bench/oncall.py` (or `make bench`).
 """
 
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the app packages importable
     sys.path.insert(0, str(ROOT))
 
+import asyncio  # noqa: E402
 import bisect  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
@@ -27,6 +29,7 @@ import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.oncall_live import run_live  # noqa: E402
 from incidents.oncall.overrides import Override  # noqa: E402
 from incidents.oncall.policy import OncallPolicy  # noqa: E402
 from incidents.oncall.resolver import ScheduleResolver  # noqa: E402
@@ -40,6 +43,10 @@ NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)  # 90 days from here cross the Oc
 
 
 def policy(rng: random.Random) -> OncallPolicy:
+    return OncallPolicy.model_validate(policy_data(rng))
+
+
+def policy_data(rng: random.Random) -> dict[str, Any]:
     schedules: dict[str, Any] = {}
     for number in range(SCHEDULES):
         people = [f"U{number:03d}P{n}" for n in range(LAYERS * USERS)]
@@ -63,7 +70,7 @@ def policy(rng: random.Random) -> OncallPolicy:
                 },
             ],
         }
-    return OncallPolicy.model_validate({"schedules": schedules})
+    return {"schedules": schedules}
 
 
 def overrides(rng: random.Random, names: list[str]) -> dict[str, list[Override]]:
@@ -141,6 +148,7 @@ def main() -> None:
     target = PREVIEW_TARGET_MS
     print(f"    target <= {target:.0f} ms: wall {_verdict(cold_ms, target)}, CPU {_verdict(cold_cpu_ms, target)}")
     print("  (a machine shared with other work: compare within this run; CPU figures leave out time spent waiting)")
+    asyncio.run(run_live(policy_data(random.Random(11))))
 
 
 def _verdict(measured: float, target: float) -> str:

@@ -19,6 +19,7 @@ from bot.listeners.alerts import register_alerts
 from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
 from bot.listeners.follow_through import register_follow_through
+from bot.listeners.oncall import register_oncall
 from bot.listeners.postmortem import register_postmortem
 from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
@@ -79,4 +80,5 @@ def build_bolt_app(
     register_postmortem(app, ctx)
     if alerts is not None:  # issue 12: the buttons and forms of alert posts
         register_alerts(app, alerts)
+    register_oncall(app, ctx)  # on-call (issue 11)
     return app, runner

@@ -26,6 +26,8 @@ SUBCOMMANDS = (
     "actions",
     "postmortem",
     "digest",
+    "oncall",  # on-call (issue 11)
+    "page",
 )
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _BARE_USER = re.compile(r"^[UW][A-Z0-9]{6,}$")

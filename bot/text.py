@@ -24,6 +24,7 @@ USAGE = """*Firebreak: `/incident` commands*
 • `/incident postmortem [redraft|edit|review|publish]`: draft, edit and publish the postmortem
 • `/incident digest [post]` (admins): preview the weekly digest, or post it to the digest channel now
 • `/incident integration add|list|show|rotate|disable` (admins): alert integrations (monitoring that sends alerts)
+• `/incident oncall [schedule|service]`: who is on call; `/incident page @person`; more: `/incident oncall help`
 In an incident channel the ID is implicit; elsewhere give it, e.g. `/incident status INC-2026-0042 monitoring`."""
 
 

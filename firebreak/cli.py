@@ -15,6 +15,7 @@ from firebreak.demo import DEFAULT_OUTPUT, play_demo
 from firebreak.integration_cli import add_integration_commands
 from firebreak.logs import configure_logging
 from firebreak.oncall_cli import add_oncall_commands
+from firebreak.oncall_users import oncall_user_problems
 from firebreak.runtime import policy_path
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
@@ -43,7 +44,10 @@ SETUP_HELP = """Firebreak needs a Slack app before it can run.
 def _run(_args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.check_slack()
-    load_policy(policy_path(settings))  # fail fast, before anything starts
+    policy = load_policy(policy_path(settings))  # fail fast, before anything starts
+    problems = asyncio.run(oncall_user_problems(settings, policy, policy_path(settings)))  # on-call (issue 11)
+    if problems:
+        raise PolicyError("\n".join(problems))
     _configure_logging(settings)
     asyncio.run(serve(settings))
     return 0
@@ -66,8 +70,18 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> int:
-    path = Path(args.path) if args.path else policy_path(load_settings())
+    try:
+        settings: Settings | None = load_settings()
+    except SettingsError:
+        if not args.path:
+            raise
+        settings = None  # a file named outright is checked whatever the environment holds
+    path = Path(args.path) if args.path else policy_path(settings) if settings else None
     policy = load_policy(path)
+    # With a bot token, Slack is asked whether the on-call users exist (issue 11).
+    problems = asyncio.run(oncall_user_problems(settings, policy, path)) if settings else []
+    if problems:
+        raise PolicyError("\n".join(problems))
     print(f"{path or 'built-in defaults'}: OK")
     print(f"  severities: {', '.join(s.id for s in policy.severity_choices())}")
     print(f"  statuses:   {', '.join(s.id for s in policy.statuses)}")

@@ -19,17 +19,21 @@ from bot.app import build_bolt_app
 from bot.capture_events import BotIdentity
 from bot.capture_route import CaptureRoute
 from bot.lazy import TrackedLazyListenerRunner
+from bot.oncall_slack import SlackUsergroups
 from bot.server import build_web_app
 from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
 from firebreak.alerts_wiring import AlertsWiring, alerts_wiring
+from firebreak.ical_fetcher import HttpCalendarFetcher
 from firebreak.metrics import Metrics, build_metrics, metrics_page
+from firebreak.oncall_wiring import add_oncall_routes, oncall_work
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
 from incidents.followup import Planner
 from incidents.followup_runner import FollowThrough
+from incidents.oncall.roster import OncallRoster
 from incidents.policy import Policy, load_policy
 from incidents.ports import Clock
 from postmortem.drafter import PostmortemDrafter
@@ -132,11 +136,22 @@ async def runtime(
         writer.start()
         capture = CaptureService(index, writer)
         planner = Planner(policy, clock)
+        roster = OncallRoster(policy.oncall, uow, clock, feed_base_url=settings.firebreak_public_url)
         ctx = Context(
-            uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner, drafter=drafter
+            uow=uow,
+            chat=gateway,
+            clock=clock,
+            policy=policy,
+            capture=capture,
+            planner=planner,
+            drafter=drafter,
+            oncall=roster,
         )
         alerts = alerts_wiring(database, ctx, client, public_url=settings.firebreak_public_url)  # issue 12
         follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler, other_work=alerts.handlers())
+        follow_through.handlers.update(  # on-call pages, handoffs, iCal layers (issue 11)
+            oncall_work(ctx, follow_through, usergroups=SlackUsergroups(client), fetcher=HttpCalendarFetcher(session))
+        )
         scheduler = FollowThroughScheduler(
             follow_through,
             leadership_for(settings.database_url, database.write_engine),
@@ -150,6 +165,7 @@ async def runtime(
         )
         edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None
         web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
+        add_oncall_routes(web_app, ctx)  # private on-call iCal feeds (issue 11)
         alerts.serve(web_app)
         alerts.start()
         # What is built by now (modules, classes, the wiring) lives as long as the bot: kept out of the cyclic

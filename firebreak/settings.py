@@ -37,8 +37,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     firebreak_llm_model: str | None = None
-    # Where senders reach this bot (issue 12), e.g. https://firebreak.example.com: the base of the alert URLs shown
-    # when an integration is added or its token rotated. Unset: a placeholder host the admin replaces.
+    # Where senders and users reach this bot, e.g. https://firebreak.example.com: the base of the alert URLs shown
+    # when an integration is added or its token rotated (issue 12), and of private on-call iCal feeds (issue 11).
+    # Unset: a placeholder host the admin replaces.
     firebreak_public_url: str | None = None
 
     @field_validator("slack_bot_token")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from incidents.capture import CaptureService
+from incidents.oncall.roster import OncallRoster
 from incidents.outbox import Outbox
 from incidents.policy import Policy
 from incidents.ports import Clock, FollowUpPlanner, IncidentChat, UnitOfWorkFactory
@@ -31,3 +32,5 @@ class Context:
     drafter: Drafter | None = None
     # This process's Slack effects between transactions (see incidents/effects.py); one per process.
     outbox: Outbox = field(default_factory=Outbox)
+    # Who is on call (issue 11): schedules, stored overrides, calendars; None where no on-call is wired.
+    oncall: OncallRoster | None = None

@@ -13,6 +13,7 @@ from incidents.effects import plan_effects
 from incidents.errors import ChannelNameTaken, ChatError, DuplicateDeclaration, InvalidInput
 from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, Incident, TimelineEvent
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
+from incidents.oncall.routing import ActiveCheck, Routing, route_declaration
 from incidents.people import declared_by_system, ensure_person
 from incidents.ports import DueWork
 
@@ -122,8 +123,13 @@ async def _record(ctx: Context, request: DeclareRequest, *, claim_setup: bool) -
     commander = request.commander or request.declared_by
     if not declared_by_system(commander):
         await ensure_person(ctx, commander, actor=request.declared_by, field="commander")
+    routing = await route_declaration(  # on-call (issue 11): the paging policy, an on-call commander
+        ctx.oncall, services=_clean_services(request.services), severity=severity.id,
+        explicit=request.escalation_policy, declarer=request.declared_by, chosen_commander=commander,
+        is_active=ActiveCheck(ctx.chat),
+    )  # fmt: skip
     try:
-        return await _insert(ctx, request, severity.id, commander, now, claim_setup=claim_setup), True
+        return await _insert(ctx, request, severity.id, routing, now, claim_setup=claim_setup), True
     except DuplicateDeclaration:
         # This very submission was recorded before (the unique declare key said so, and the transaction that
         # found out was rolled back, number and all): answer with that incident.
@@ -136,8 +142,9 @@ async def _record(ctx: Context, request: DeclareRequest, *, claim_setup: bool) -
 
 
 async def _insert(
-    ctx: Context, request: DeclareRequest, severity_id: str, commander: str, now: datetime, *, claim_setup: bool
+    ctx: Context, request: DeclareRequest, severity_id: str, routing: Routing, now: datetime, *, claim_setup: bool
 ) -> Incident:
+    commander = routing.commander
     async with ctx.uow() as uow:
         # No look-up by declare key first: the key is unique, so a duplicate fails the insert below, and its
         # number goes back with the rollback. Checking first would cost every declaration a query.
@@ -158,14 +165,17 @@ async def _insert(
             roles={} if declared_by_system(commander) else {"commander": commander},
             # A person declaring for themselves is responding: acknowledged at once. Declared for another commander
             # (or raised by an alert), it waits for them to acknowledge, and escalates if nobody does.
-            acknowledged_at=now if commander == request.declared_by and not declared_by_system(commander) else None,
+            # Where an escalation policy pages, it waits unless the declarer is the one it would page first.
+            acknowledged_at=now if routing.acknowledged_at_once and not declared_by_system(commander) else None,
             impact_started_at=request.impact_started_at or now,
             impact_start_source=_impact_start_source(request),
             detected_at=request.detected_at or now,
             detection_method=DetectionMethod(request.detection_method),
-            escalation_policy=request.escalation_policy,
+            escalation_policy=routing.policy or request.escalation_policy,
         )
         incident = await uow.incidents.add(incident, declare_key=request.declare_key, claim_setup=claim_setup)
+        if routing.snapshot and incident.id is not None:  # who was on call, kept with the incident
+            await uow.oncall.record_snapshot(incident.id, routing.snapshot, now)
         people = {request.declared_by, commander} - {
             p for p in (request.declared_by, commander) if declared_by_system(p)
         }
@@ -177,7 +187,8 @@ async def _insert(
                 at=now,
                 actor=request.declared_by,
                 text=f"Declared {incident.reference} ({severity_id}): {incident.title}",
-                data={"severity": severity_id, "commander": incident.commander, "private": request.private},
+                data={"severity": severity_id, "commander": incident.commander, "private": request.private}
+                | ({"on_call_commander": routing.on_call_commander} if routing.on_call_commander else {}),
             ),
         )
         # Declared together with its set-up (claim_setup), the incident's follow-through is planned once, by the
@@ -229,9 +240,9 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
     else:
         problems.append(f"I couldn't create the incident channel: every name like #{base} is taken.")
     if problems:
-        if ctx.planner is not None:  # no channel: still escalate if nobody acknowledges
+        if ctx.planner is not None:  # no channel: still escalate (or page) if nobody acknowledges
             async with ctx.uow() as uow:
-                await ctx.planner.incident_changed(uow, incident)
+                await ctx.planner.incident_opened(uow, incident)
                 await uow.commit()
         await _tell_declarer(ctx, incident, problems)
         return SetupReport(incident, problems)

@@ -11,6 +11,8 @@ Kinds of work, and the key that makes each one row:
 - `postmortem:<incident>`: a resolved SEV1/SEV2 without a published postmortem after `postmortem_after`.
 - `nudge:<item>`: an action item's owner, before the due date, on it, then every few days while overdue.
 - `digest`: the weekly digest.
+- `page:<incident>:<policy>:<run>:<step>`: a step of the incident's escalation policy (on-call, issue 11; see
+  incidents/oncall/paging_plan.py). Where a policy pages, it replaces the `ack:` escalation levels.
 """
 
 from __future__ import annotations
@@ -21,13 +23,18 @@ from datetime import date, datetime, timedelta
 from incidents.action_items import ActionItem, ItemStatus
 from incidents.followup_policy import WEEKDAYS
 from incidents.model import Incident
+from incidents.oncall.paging_plan import PAGE_KIND, PagingPlan
 from incidents.policy import Policy
 from incidents.ports import Clock, DueWork, UnitOfWork
 from incidents.working_hours import zone
 
 UPDATE_KINDS = ("declared", "status_changed", "stakeholder_update")
 INCIDENT_KINDS = ("update", "ack", "mgmt")
-PLANNED_KINDS = (*INCIDENT_KINDS, "postmortem")  # an incident's rows that are the planner's (not Slack effects)
+PLANNED_KINDS = (
+    *INCIDENT_KINDS,
+    "postmortem",
+    PAGE_KIND,
+)  # an incident's rows that are the planner's (not Slack effects)
 
 
 def update_key(incident_id: int) -> str:
@@ -43,6 +50,7 @@ class Planner:
         self.policy = policy
         self.clock = clock
         self.on_due = on_due  # tells the scheduler's timer about work due sooner than it planned for
+        self.paging = PagingPlan(policy.oncall)  # on-call escalation policies (issue 11)
 
     async def _put(self, uow: UnitOfWork, work: DueWork) -> None:
         await uow.work.put(work)
@@ -60,6 +68,8 @@ class Planner:
             wanted += self._acknowledgement(incident, existing)
             wanted += self._management(incident, existing)
         wanted += self._postmortem(incident, existing)
+        is_open = self.policy.is_open(incident.status)
+        wanted += await self.paging.changed(uow, incident, existing, open_=is_open)  # on-call (issue 11)
         keys = {w.key for w in wanted}
         for key in existing.keys() - keys:
             await uow.work.remove(key)
@@ -74,6 +84,7 @@ class Planner:
         declared; that change planned from fresher facts, so rows that exist are kept (insert-if-absent)."""
         assert incident.id is not None
         wanted = self._acknowledgement(incident, {}) + self._management(incident, {})
+        wanted += self.paging.opened(incident)  # on-call (issue 11)
         severity = self.policy.severity(incident.severity)
         cadence = severity.update_cadence if severity else None
         if cadence and incident.channel_id is not None:
@@ -118,7 +129,7 @@ class Planner:
     def _acknowledgement(self, incident: Incident, existing: dict[str, DueWork]) -> list[DueWork]:
         assert incident.id is not None
         key = f"ack:{incident.id}"
-        if incident.acknowledged_at is not None:
+        if incident.acknowledged_at is not None or self.paging.pages(incident):  # a policy pages instead
             return []
         if key in existing:
             return [existing[key]]  # keeps its escalation level

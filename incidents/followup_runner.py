@@ -69,6 +69,9 @@ class FollowThrough:
         self.metrics = metrics or _Unmeasured()
         # Work of other slices by kind (alerts: posts, storms, declarations), run by its own handler.
         self.other_work = dict(other_work or {})
+        # Kinds of work other slices do on this machinery (on-call pages, handoffs: issue 11), by kind.
+        self.handlers: dict[str, Callable[[DueWork], Awaitable[None]]] = {}
+        self.reconcilers: list[Callable[[], Awaitable[None]]] = []  # and what plans their rows at start-up
 
     async def reconcile(self) -> None:
         """Plan what is missing (start-up, or after an upgrade brought incidents that predate a rule).
@@ -101,6 +104,8 @@ class FollowThrough:
         async with self.ctx.uow() as uow:
             await self.planner.ensure_digest(uow)
             await uow.commit()
+        for reconcile in self.reconcilers:
+            await reconcile()
 
     async def run_due(self) -> datetime | None:
         """Do everything due now; returns when the next work falls due (None: nothing scheduled)."""
@@ -132,6 +137,7 @@ class FollowThrough:
             "postmortem": self._postmortem,
             "nudge": self._nudge,
             "digest": self._digest,
+            **self.handlers,
         }
         try:
             await handlers[work.kind](work)
@@ -168,6 +174,14 @@ class FollowThrough:
             await uow.work.record_sent(key, channel, ts, now)
             await uow.commit()
         return ts is not None
+
+    async def send_once(self, work: DueWork, target: str, notice: FollowUpNotice, key: str) -> bool:
+        """Send `notice` once per `key`, ever (see the module's steps); for the handlers of other slices."""
+        return await self._send(work, target, notice, key)
+
+    async def finish(self, work: DueWork, next_work: DueWork | None) -> None:
+        """Remove the work (or replace it by `next_work`) once done; for the handlers of other slices."""
+        await self._finish(work, next_work)
 
     async def _finish(
         self, work: DueWork, next_work: DueWork | None, event: TimelineEvent | None = None, reference: str | None = None

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from incidents.action_items import ActionItem, ActionItemFilter
 from incidents.model import ChannelRef, Incident, IncidentFilter, TimelineEvent
+from incidents.oncall.ports import OncallStore
 from incidents.postmortem_ports import PostmortemStore
 from incidents.timeline import ChatMessage, StoredThread, TimelineEntry
 
@@ -171,6 +172,8 @@ class UnitOfWork(Protocol):
     def postmortems(self) -> PostmortemStore: ...
     @property
     def work(self) -> WorkStore: ...
+    @property
+    def oncall(self) -> OncallStore: ...  # on-call (issue 11)
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -22,6 +22,9 @@ from scheduling.leader import Leadership
 log = logging.getLogger(__name__)
 
 
+MORE_PASSES = 50  # passes one wake may make while work is still due (then the timer takes over)
+
+
 class FollowThroughScheduler:
     def __init__(self, runner: FollowThrough, leadership: Leadership, clock: Clock, *, sweep: timedelta) -> None:
         self.runner = runner
@@ -88,6 +91,12 @@ class FollowThroughScheduler:
         async with self._lock:
             try:
                 next_due = await self.runner.run_due()
+                # Still due (more than one pass claims, or due while it ran): go on now. A wake planned from
+                # inside this job would find it still running and be skipped, leaving the work to the sweep.
+                for _ in range(MORE_PASSES):
+                    if next_due is None or next_due > self.clock.now():
+                        break
+                    next_due = await self.runner.run_due()
             except Exception:  # the database may be briefly unavailable: the sweep tries again
                 log.exception("Follow-through pass failed")
                 return
@@ -112,6 +121,9 @@ class FollowThroughScheduler:
             id="wake",
             replace_existing=True,
             misfire_grace_time=None,
+            # Planned at the end of a pass, it may come due before that pass's job has returned: a second
+            # instance then waits for the lock instead of being skipped (which left the work to the sweep).
+            max_instances=2,
         )
 
     @property

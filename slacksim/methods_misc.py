@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from .api import ApiError, Handler, Request, arg_str, channel_arg, message_arg
+from .methods_usergroups import METHODS as USERGROUP_METHODS
 from .render import PERMALINK_ROOT, message_json, threads_of, user_json
 from .state import Bookmark, Channel, Message, Workspace
 
@@ -144,4 +145,5 @@ METHODS: dict[str, Handler] = {
     "pins.list": pins_list,
     "reactions.add": reactions_add,
     "bookmarks.add": bookmarks_add,
+    **USERGROUP_METHODS,  # usergroups.list, usergroups.users.list, usergroups.users.update
 }

@@ -18,7 +18,7 @@ from . import methods_chat, methods_conversations, methods_files, methods_histor
 from .api import ApiError, Handler, Request
 from .blockkit import message_block_errors
 from .recorder import Call, CallRecorder
-from .state import Bookmark, Canvas, Channel, Message, StoredFile, User, View, Workspace
+from .state import Bookmark, Canvas, Channel, Message, StoredFile, User, Usergroup, View, Workspace
 from .wire import read_args
 
 logger = logging.getLogger(__name__)
@@ -154,6 +154,10 @@ class FakeSlack(CallRecorder):
         user = User(user_id, name, real_name or name, tz, tz_offset, deleted, is_bot, email)
         self.users[user_id] = user
         return user
+
+    def add_usergroup(self, usergroup_id: str, handle: str, users: Iterable[str] = ()) -> Usergroup:
+        group = self.workspace.usergroups[usergroup_id] = Usergroup(usergroup_id, handle.title(), handle, list(users))
+        return group  # seeded, as an admin made it in Slack
 
     def add_channel(self, name: str, *, is_private: bool = False, members: Iterable[str] = ()) -> Channel:
         """Seed a channel someone else made: the bot is only in it if `members` says so."""

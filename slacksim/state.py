@@ -22,6 +22,15 @@ class User:
 
 
 @dataclass
+class Usergroup:
+    id: str
+    name: str
+    handle: str
+    users: list[str] = field(default_factory=list)
+    updated: int = 1_700_000_000
+
+
+@dataclass
 class Message:
     ts: str
     user: str
@@ -142,6 +151,7 @@ class Workspace:
     files: dict[str, StoredFile] = field(default_factory=dict)
     canvases: dict[str, Canvas] = field(default_factory=dict)
     bookmarks: list[Bookmark] = field(default_factory=list)
+    usergroups: dict[str, Usergroup] = field(default_factory=dict)
     used_triggers: set[str] = field(default_factory=set)
     trigger_users: dict[str, str] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.action_item_store import SqlActionItemStore
 from storage.database import Database
 from storage.incident_store import SqlIncidentStore
+from storage.oncall_store import SqlOncallStore
 from storage.postmortem_store import SqlPostmortemStore
 from storage.timeline_store import SqlTimelineStore
 from storage.work_store import SqlWorkStore
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
     action_items: SqlActionItemStore
     postmortems: SqlPostmortemStore  # postmortems (issue 5)
     work: SqlWorkStore
+    oncall: SqlOncallStore  # on-call (issue 11)
 
     def __init__(self, database: Database, *, write: bool) -> None:
         self._database = database
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
         self.action_items = SqlActionItemStore(self.session)
         self.postmortems = SqlPostmortemStore(self.session, lock_rows=self._write)
         self.work = SqlWorkStore(self.session)
+        self.oncall = SqlOncallStore(self.session, lock_rows=self._write)
         return self
 
     async def __aexit__(

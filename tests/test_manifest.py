@@ -37,6 +37,7 @@ SCOPES_BY_FEATURE = {
     "channel bookmarks": {"bookmarks:write"},
     "capture and backfill the timeline": {"channels:history", "groups:history"},
     "find a sent nudge again after a crash": {"im:history"},
+    "on-call user groups follow the schedule": {"usergroups:read", "usergroups:write"},
 }
 # Bot events and the scopes Slack requires before it will deliver them.
 SCOPES_BY_EVENT = {

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from incidents.ports import DueWork
 from scheduling.leader import AdvisoryLeadership, FileLeadership, leadership_for
 from tests.harness import BotClient, FrozenClock
 
@@ -122,3 +123,19 @@ def test_git_ignores_the_lock_files_beside_databases() -> None:
             ["git", "check-ignore", "--no-index", "--quiet", lock], cwd=repository, check=False, timeout=30
         )
         assert checked.returncode == 0, f"{lock} is not ignored by .gitignore"
+
+
+async def test_work_that_is_still_due_after_a_pass_is_done_in_the_same_wake(
+    scheduled: BotClient, clock: FrozenClock
+) -> None:
+    """More due than one pass claims (or due while it ran): the wake goes on, not waiting for the next sweep."""
+    bot = scheduled
+    async with bot.ctx.uow() as uow:
+        for n in range(250):  # a pass claims 200
+            await uow.work.put(DueWork(f"postmortem:{n}", "postmortem", clock.now(), data={"reference": "INC-X"}))
+        await uow.commit()
+    scheduler = bot.runtime.scheduler
+    await scheduler.start()
+    async with bot.ctx.uow(write=False) as uow:
+        left = await uow.work.next_due()
+    assert left is None or left > clock.now()

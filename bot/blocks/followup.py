@@ -14,6 +14,7 @@ BUTTONS: dict[str, tuple[str, str, str | None]] = {
     "acknowledge": ("Acknowledge", "incident_acknowledge", "primary"),
     "item_done": ("Mark done", "item_done", "primary"),
     "item_snooze": ("Snooze 1 day", "item_snooze", None),
+    "page_acknowledge": ("Acknowledge", "oncall_page_acknowledge", "primary"),  # on-call pages (issue 11)
 }
 
 

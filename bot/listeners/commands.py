@@ -12,8 +12,10 @@ from bot.command_parser import ParsedCommand, parse_command, parse_list_options,
 from bot.errors import describe
 from bot.list_answers import ListAnswers
 from bot.listeners.follow_through import action_command, actions_command, digest_command
+from bot.listeners.oncall import oncall_answer, run_oncall, run_page
 from bot.listeners.postmortem import draft_after_resolution, postmortem_command
 from bot.listeners.timeline import note_command, timeline_command
+from bot.oncall_parser import is_write as oncall_write
 from bot.text import incident_details, incident_list, needs_argument, problems_text, roles_text, unknown_command, usage
 from bot.views.declare import render_declare_modal
 from bot.views.forms import render_resolve_modal, render_update_modal
@@ -39,6 +41,7 @@ LAZY = {
     "actions",
     "postmortem",
     "digest",
+    "page",
 }
 
 
@@ -80,6 +83,8 @@ async def _answer_now(ctx: Context, lists: ListAnswers, command: dict[str, Any],
         return unknown_command(parsed.word, ctx.policy)
     if parsed.name == "list":
         return await _list(ctx, lists, user, parsed.rest, now)
+    if parsed.name == "oncall" and not oncall_write(parsed.rest):  # on-call reads (issue 11)
+        return await oncall_answer(ctx, user, parsed.rest)
     if parsed.name in ("show", "roles") or (parsed.name == "" and await incident_for_channel(ctx, channel)):
         incident, events = await show_incident(ctx, user, reference=parsed.reference, channel_id=channel)
         if parsed.name == "roles":
@@ -116,7 +121,8 @@ def register_commands(app: AsyncApp, ctx: Context) -> None:
     lists = ListAnswers(lambda: ctx.uow.committed_writes)
 
     async def answered_in_ack(command: dict[str, Any]) -> bool:
-        return parse_command(command.get("text", "")).name not in LAZY
+        parsed = parse_command(command.get("text", ""))
+        return parsed.name not in LAZY and not (parsed.name == "oncall" and oncall_write(parsed.rest))
 
     async def ack_incident(ack: AsyncAck, command: dict[str, Any]) -> None:
         parsed = parse_command(command.get("text", ""))
@@ -187,6 +193,10 @@ async def _run(
         await postmortem_command(ctx, parsed, target, respond, client, trigger)
     elif name == "digest":
         await digest_command(ctx, parsed, target, respond)
+    elif name == "oncall":  # on-call (issue 11)
+        await run_oncall(ctx, command, parsed.rest, respond, client)
+    elif name == "page":
+        await run_page(ctx, command, parsed.rest, respond)
     if result is not None and result.problems:
         await respond(text=problems_text(result.problems), response_type="ephemeral", replace_original=False)
     if result is not None:  # a status that resolves it: the policy's severities get a postmortem draft

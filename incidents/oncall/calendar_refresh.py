@@ -1,6 +1,6 @@
 """Refreshing an iCal layer: fetch, check it reads, keep it; on any failure keep the last good copy.
 
-Runs every `REFRESH_EVERY` per iCal layer (phase 2 schedules it). A calendar that cannot be fetched, or that
+Runs every `REFRESH_EVERY` per iCal layer (calendar_work.py schedules it). A calendar that cannot be fetched, or that
 is fetched but does not read as iCal, never replaces the copy that did: the layer goes on covering what the
 last good copy says, and the outcome says what went wrong so it can be logged.
 """

@@ -1,8 +1,8 @@
 """An escalation policy laid out as the step firings it makes, and the round-robin choice of whom to page.
 
-Pure: phase 2 plans each firing as scheduled work keyed by `work_key` (so a restart or a second replica never
-sends a step twice), resolves a schedule step's on-call person when the step fires, and stops every pending
-firing of an incident when someone acknowledges.
+Pure: paging_plan.py plans each firing as scheduled work keyed like `work_key` (so a restart or a second replica
+never sends a step twice), paging.py resolves a schedule step's on-call person when the step fires, and the
+planner stops every pending firing of an incident when someone acknowledges.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Everything that can be checked without Slack is checked here, each problem at its own key: names usable in
 commands, references to schedules and policies that exist, hand-overs that do not come back round, and a
-commander that can be chosen. Whether a user id exists is asked of Slack by check-config (phase 2).
+commander that can be chosen. Whether a user id exists is asked of Slack by check-config (user_check.py).
 """
 
 from __future__ import annotations

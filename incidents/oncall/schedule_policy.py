@@ -115,6 +115,6 @@ class Layer(_Strict):
 
 class Schedule(_Strict):
     timezone: Timezone
-    usergroup: UsergroupId | None = None  # follows whoever is on call (phase 2 keeps it in step)
+    usergroup: UsergroupId | None = None  # follows whoever is on call (handoffs.py keeps it in step)
     channel: ChannelRef | None = None  # handoff posts, load warnings
     layers: list[Layer] = Field(min_length=1, max_length=10)
