@@ -18,6 +18,7 @@ from bot.listeners.commands import register_commands
 from bot.listeners.events import register_events
 from bot.listeners.follow_through import register_follow_through
 from bot.listeners.postmortem import register_postmortem
+from bot.listeners.search import register_search
 from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
 from incidents.capture import CaptureService
@@ -64,6 +65,8 @@ def build_bolt_app(
     runner = TrackedLazyListenerRunner(logging.getLogger("firebreak.lazy"))
     # Bolt offers no constructor argument for this; see bot/lazy.py for why the default runner won't do.
     app._async_listener_runner.lazy_listener_runner = runner
+    if ctx.search is not None:  # before the general /incident listener: it takes its own subcommands
+        register_search(app, ctx, ctx.search)
     register_commands(app, ctx)
     register_views(app, ctx, runner)
     register_actions(app, ctx)

@@ -23,6 +23,7 @@ from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
 from firebreak.metrics import Metrics, build_metrics, metrics_page
+from firebreak.search_wiring import search_services
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
@@ -129,7 +130,14 @@ async def runtime(
         capture = CaptureService(index, writer)
         planner = Planner(policy, clock)
         ctx = Context(
-            uow=uow, chat=gateway, clock=clock, policy=policy, capture=capture, planner=planner, drafter=drafter
+            uow=uow,
+            chat=gateway,
+            clock=clock,
+            policy=policy,
+            capture=capture,
+            planner=planner,
+            drafter=drafter,
+            search=search_services(settings, database, client, session),
         )
         follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler)
         scheduler = FollowThroughScheduler(

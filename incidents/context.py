@@ -10,6 +10,7 @@ from incidents.outbox import Outbox
 from incidents.policy import Policy
 from incidents.ports import Clock, FollowUpPlanner, IncidentChat, UnitOfWorkFactory
 from incidents.postmortem_ports import Drafter
+from incidents.search.service import SearchServices
 
 
 class SystemClock:
@@ -31,3 +32,5 @@ class Context:
     drafter: Drafter | None = None
     # This process's Slack effects between transactions (see incidents/effects.py); one per process.
     outbox: Outbox = field(default_factory=Outbox)
+    # Search, similar incidents and runbooks (issue 13; None where nothing searches).
+    search: SearchServices | None = None

@@ -15,6 +15,7 @@ from incidents.model import CustomerImpact, DetectionMethod, ImpactStartSource, 
 from incidents.naming import channel_name_candidates, incident_channel_name, incident_reference
 from incidents.people import ensure_person
 from incidents.ports import DueWork
+from incidents.search.after_declaration import similar_work
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -252,7 +253,11 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
         if ctx.planner is not None:  # with a channel, update reminders can be planned too
             await ctx.planner.incident_opened(uow, incident)
         planned = await plan_effects(ctx, uow, incident.id, _set_up_effects(ctx, incident, posting))
+        if ctx.search is not None:  # similar past incidents, posted by the scheduler: off the declare path
+            await uow.work.put(similar_work(incident, ctx.clock.now()))
         await uow.commit()
+    if ctx.search is not None:
+        ctx.outbox.wake(ctx.clock.now())
     problems += await perform(ctx, planned, incident)
     if problems:
         await _tell_declarer(ctx, incident, problems)

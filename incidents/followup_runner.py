@@ -26,6 +26,7 @@ from incidents.followup import Planner, next_digest, next_nudge, nudge_key
 from incidents.followup_notices import digest_notice, escalation_notice, nudge_notice, reminder_notice
 from incidents.model import Incident, IncidentFilter, TimelineEvent
 from incidents.ports import DueWork, FollowThroughMetrics, FollowUpNotice
+from incidents.search.after_declaration import SIMILAR, run_similar_work
 from incidents.working_hours import is_working_time, next_working_time, zone
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ class FollowThrough:
             "postmortem": self._postmortem,
             "nudge": self._nudge,
             "digest": self._digest,
+            SIMILAR: self._similar,  # search: the similar-incidents post after a declaration
         }
         try:
             await handlers[work.kind](work)
@@ -156,6 +158,10 @@ class FollowThrough:
             await uow.work.record_sent(key, channel, ts, now)
             await uow.commit()
         return ts is not None
+
+    async def _similar(self, work: DueWork) -> None:
+        await run_similar_work(self.ctx, work)
+        await self._finish(work, None)
 
     async def _finish(
         self, work: DueWork, next_work: DueWork | None, event: TimelineEvent | None = None, reference: str | None = None
