@@ -15,6 +15,7 @@ from firebreak.demo import DEFAULT_OUTPUT, play_demo
 from firebreak.logs import configure_logging
 from firebreak.oncall_cli import add_oncall_commands
 from firebreak.runtime import policy_path
+from firebreak.search_cli import add_search_commands
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
 from incidents.context import SystemClock
@@ -162,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the files go (default demo-output)")
     demo.set_defaults(handler=_demo)
     add_oncall_commands(commands)
+    add_search_commands(commands)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
