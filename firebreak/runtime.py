@@ -23,7 +23,7 @@ from bot.slack_client import web_client
 from bot.slack_edge import SlackEdge
 from bot.slack_gateway import SlackGateway
 from firebreak.metrics import Metrics, build_metrics, metrics_page
-from firebreak.search_wiring import search_services
+from firebreak.search_wiring import index_catching_up, search_services
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
@@ -151,9 +151,21 @@ async def runtime(
         bolt, lazy = build_bolt_app(ctx, client, signing_secret=secret, capture=capture, me=me, planner=planner)
         edge = SlackEdge(bolt, secret, metrics.requests, CaptureRoute(capture, policy, me)) if secret else None
         web_app = build_web_app(edge, database.ping, metrics=metrics_page(metrics, database, clock))
-        yield Runtime(
-            settings, database, ctx, client, bolt, lazy, web_app, writer, planner, follow_through, scheduler, metrics
-        )
+        async with index_catching_up(database, settings.firebreak_search_index_interval):
+            yield Runtime(
+                settings,
+                database,
+                ctx,
+                client,
+                bolt,
+                lazy,
+                web_app,
+                writer,
+                planner,
+                follow_through,
+                scheduler,
+                metrics,
+            )
     finally:
         await writer.stop()
         await drafter.close()

@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.dialect import insert_for
 from storage.incident_store import SqlIncidentStore
 from storage.mapping import INCIDENT_COLUMNS
+from storage.search_catch_up import catch_up
 from storage.search_reindex import reindex_all
 from storage.tables import IncidentRow, RunbookRow, SimilarFeedbackRow, SimilarSuggestionRow
 
@@ -39,12 +40,14 @@ class SqlSearchBackend:
     async def search(
         self, query: Query, filters: SearchFilters, audience: Audience, *, limit: int
     ) -> list[DocumentMatch]:
+        await catch_up(self._database)  # what was captured before the search is found by it
         async with self._database.session(write=False) as session:
             return await search_queries.search_documents(session, query, filters, audience, limit=limit)
 
     async def similar_text(
         self, query: Query, *, declared_before: datetime, exclude_incident_id: int, audience: Audience, limit: int
     ) -> dict[int, float]:
+        await catch_up(self._database)
         async with self._database.session(write=False) as session:
             return await search_queries.similar_text(
                 session,

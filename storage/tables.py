@@ -295,3 +295,11 @@ class IncidentEmbeddingRow(Base):
     model: Mapped[str] = mapped_column(String(100))
     vector: Mapped[list[float]] = mapped_column(JSON)
     updated_at: Mapped[datetime]
+
+
+class IndexProgressRow(Base):
+    """How far the search index has caught up: the last timeline entry id indexed (storage/search_catch_up.py)."""
+
+    __tablename__ = "index_progress"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)

@@ -4,12 +4,13 @@ Revision ID: 0006_search
 Revises: 0005
 Create Date: 2026-12-04 21:30:00
 
-The index (`search_documents`, one row per searchable thing) is filled by triggers on the tables it indexes,
-so every path that writes them (the capture writer's batches, notes, changes, backfill, the postmortem, action
-items) indexes in the same transaction, with no Python on the capture hot path. SQLite adds an FTS5 table over
-it (external content, kept in step by triggers); PostgreSQL a generated tsvector column with a GIN index.
-Indexed text is cut to 20,000 characters and loses the two private-use characters that mark highlights, so no
-document can forge one (incidents.search.documents.indexable_text says the same in Python).
+The index (`search_documents`, one row per searchable thing) is filled by triggers on the tables it indexes
+(the incident and its resolution, the postmortem, action items, edits and deletes of timeline entries), in the
+transaction that writes them. New timeline entries, the bulk of it, are indexed in batches behind the capture
+path (storage/search_catch_up.py; `index_progress` says how far), so capture pays nothing for them. SQLite
+adds an FTS5 table over the index (external content, kept in step by triggers); PostgreSQL a generated
+tsvector column with GIN indexes. Indexed text is cut to 20,000 characters and loses the two private-use
+characters that mark highlights, so no document can forge one (as incidents.search.documents.indexable_text).
 """
 
 from __future__ import annotations
@@ -76,6 +77,13 @@ def upgrade() -> None:
         sa.Column("vector", sa.JSON(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "index_progress",
+        sa.Column("name", sa.String(length=40), primary_key=True),
+        sa.Column("last_id", sa.Integer(), nullable=False),
+    )
+    # Everything captured before this revision is indexed by `firebreak search reindex` (or the first catch-up).
+    op.execute("INSERT INTO index_progress(name, last_id) VALUES ('timeline', 0)")
     for statement in _SQLITE if op.get_bind().dialect.name == "sqlite" else _POSTGRES:
         op.execute(statement)
 
@@ -83,6 +91,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in _SQLITE_DROP if op.get_bind().dialect.name == "sqlite" else _POSTGRES_DROP:
         op.execute(statement)
+    op.drop_table("index_progress")
     op.drop_table("incident_embeddings")
     op.drop_index("ix_runbooks_service", table_name="runbooks")
     op.drop_table("runbooks")
@@ -116,12 +125,8 @@ _SQLITE = [
     "CREATE TRIGGER search_documents_au AFTER UPDATE OF text ON search_documents BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); "
     "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END",
-    # Timeline entries.
-    f"CREATE TRIGGER search_timeline_ai AFTER INSERT ON timeline_entries "
-    f"WHEN new.text <> '' AND new.deleted_at IS NULL AND new.kind NOT IN {_SKIPPED_ENTRIES} BEGIN "
-    f"INSERT INTO search_documents(incident_id, kind, key, at, text) VALUES "
-    f"(new.incident_id, {_ENTRY_KIND}, CAST(new.id AS TEXT), new.at, {_sqlite_clean('new.text')}) "
-    f"ON CONFLICT (incident_id, kind, key) DO UPDATE SET text = excluded.text; END",
+    # Timeline entries: new ones are indexed in bulk by storage/search_catch_up.py (off the capture path);
+    # an edit or a delete, rare, is applied here at once.
     f"CREATE TRIGGER search_timeline_au AFTER UPDATE OF text, deleted_at ON timeline_entries "
     f"WHEN new.kind NOT IN {_SKIPPED_ENTRIES} BEGIN "
     f"DELETE FROM search_documents WHERE incident_id = new.incident_id AND kind = {_ENTRY_KIND} "
@@ -162,7 +167,7 @@ _SQLITE = [
     f"ON CONFLICT (incident_id, kind, key) DO UPDATE SET text = excluded.text; END",
 ]
 _SQLITE_TRIGGERS = """search_postmortem_ai search_action_item_au search_action_item_ai search_resolution_au
-search_incident_au search_incident_ai search_timeline_au search_timeline_ai search_documents_au
+search_incident_au search_incident_ai search_timeline_au search_documents_au
 search_documents_ad search_documents_ai"""
 _SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_TRIGGERS.split()]
 _SQLITE_DROP.append("DROP TABLE IF EXISTS search_fts")
@@ -181,6 +186,9 @@ _POSTGRES = [
     "ALTER TABLE search_documents ADD COLUMN document tsvector "
     "GENERATED ALWAYS AS (to_tsvector('english'::regconfig, text)) STORED",
     "CREATE INDEX ix_search_documents_document ON search_documents USING gin (document)",
+    # The similar-incident lookup reads only what incidents were and how they ended: a small index of its own.
+    "CREATE INDEX ix_search_documents_about ON search_documents USING gin (document) "
+    "WHERE kind IN ('incident', 'resolution')",
     f"""CREATE FUNCTION search_index_timeline() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF new.kind IN {_SKIPPED_ENTRIES} THEN RETURN NULL; END IF;
@@ -193,7 +201,7 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",
-    "CREATE TRIGGER search_timeline AFTER INSERT OR UPDATE OF text, deleted_at ON timeline_entries "
+    "CREATE TRIGGER search_timeline AFTER UPDATE OF text, deleted_at ON timeline_entries "
     "FOR EACH ROW EXECUTE FUNCTION search_index_timeline()",
     f"""CREATE FUNCTION search_index_incident() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
