@@ -23,6 +23,9 @@ USAGE = """*Firebreak: `/incident` commands*
 • `/incident action <text> [@owner] [due:3d] [priority:high]`: an action item; `/incident actions [mine|overdue|all]`
 • `/incident postmortem [redraft|edit|review|publish]`: draft, edit and publish the postmortem
 • `/incident digest [post]` (admins): preview the weekly digest, or post it to the digest channel now
+• `/incident search <words> [--service X] [--severity S] [--since 30d]`: search past incidents
+• `/incident similar [ID]`: the past incidents most like this one
+• `/incident runbook add <service> <url> [title]`, `/incident runbooks [service]`: the runbook library
 In an incident channel the ID is implicit; elsewhere give it, e.g. `/incident status INC-2026-0042 monitoring`."""
 
 

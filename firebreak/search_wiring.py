@@ -12,7 +12,9 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.search_chat import SlackSimilarChat
+from firebreak.embedding_model import OpenAIEmbeddingModel
 from firebreak.settings import Settings
+from incidents.search.embeddings import StoredEmbeddingSimilarity
 from incidents.search.service import SearchServices
 from incidents.search.similar_lookup import NoSemanticModel, SemanticSimilarity
 from storage.database import Database
@@ -26,11 +28,26 @@ def search_services(
     settings: Settings, database: Database, client: AsyncWebClient, session: aiohttp.ClientSession
 ) -> SearchServices:
     backend = SqlSearchBackend(database)
+    model = embedding_model(settings)
 
     def semantic() -> SemanticSimilarity:
-        return NoSemanticModel()
+        if model is None:
+            return NoSemanticModel()
+        return StoredEmbeddingSimilarity(model, backend, model.name)
 
     return SearchServices(backend=backend, chat=SlackSimilarChat(client), semantic=semantic)
+
+
+def embedding_model(settings: Settings) -> OpenAIEmbeddingModel | None:
+    """The model when FIREBREAK_EMBEDDING_MODEL names one and a key or a base URL says where; else None."""
+    name = settings.firebreak_embedding_model
+    if not name:
+        return None
+    if settings.openai_api_key is None and settings.openai_base_url is None:
+        log.warning("FIREBREAK_EMBEDDING_MODEL is set without OPENAI_API_KEY or OPENAI_BASE_URL: text similarity only")
+        return None
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return OpenAIEmbeddingModel(model=name, api_key=key, base_url=settings.openai_base_url)
 
 
 @contextlib.asynccontextmanager

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     firebreak_llm_model: str | None = None
+    # Search: an OpenAI-compatible embedding model for similar incidents' semantic term (unset: text only).
+    firebreak_embedding_model: str | None = None
     # Search: how often new timeline entries are indexed in the background (seconds; 0: only when searching).
     firebreak_search_index_interval: float = Field(default=1.0, ge=0)
 

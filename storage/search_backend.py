@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, select
@@ -25,12 +25,13 @@ from storage.incident_store import SqlIncidentStore
 from storage.mapping import INCIDENT_COLUMNS
 from storage.search_catch_up import catch_up
 from storage.search_reindex import reindex_all
-from storage.tables import IncidentRow, RunbookRow, SimilarFeedbackRow, SimilarSuggestionRow
+from storage.tables import IncidentEmbeddingRow, IncidentRow, RunbookRow, SimilarFeedbackRow, SimilarSuggestionRow
 
 _I = cast(Table, IncidentRow.__table__)
 _RB = cast(Table, RunbookRow.__table__)
 _SHOWN = cast(Table, SimilarSuggestionRow.__table__)
 _VOTES = cast(Table, SimilarFeedbackRow.__table__)
+_VECTORS = cast(Table, IncidentEmbeddingRow.__table__)
 
 
 class SqlSearchBackend:
@@ -146,6 +147,25 @@ class SqlSearchBackend:
                 await session.execute(delete(_RB).where(_RB.c.service == service, _RB.c.url == url).returning(*_RB.c))
             ).first()
         return Runbook(row.service, row.url, row.title, row.added_by, row.added_at) if row else None
+
+    async def embedding(self, incident_id: int) -> list[float] | None:
+        return (await self.embeddings([incident_id])).get(incident_id)
+
+    async def embeddings(self, incident_ids: Sequence[int]) -> dict[int, list[float]]:
+        if not incident_ids:
+            return {}
+        stmt = select(_VECTORS.c.incident_id, _VECTORS.c.vector).where(_VECTORS.c.incident_id.in_(list(incident_ids)))
+        async with self._database.session(write=False) as session:
+            return {incident_id: list(vector) for incident_id, vector in (await session.execute(stmt)).all()}
+
+    async def store_embedding(self, incident_id: int, model: str, vector: Sequence[float]) -> None:
+        values = {"incident_id": incident_id, "model": model, "vector": list(vector), "updated_at": datetime.now(UTC)}
+        async with self._database.session(write=True) as session, session.begin():
+            stmt = insert_for(session.get_bind().dialect.name, _VECTORS).on_conflict_do_update(
+                index_elements=[_VECTORS.c.incident_id],
+                set_={"model": model, "vector": list(vector), "updated_at": values["updated_at"]},
+            )
+            await session.execute(stmt, [values])
 
     async def reindex(self, progress: Callable[[int, int], None]) -> int:
         return await reindex_all(self._database, progress)
