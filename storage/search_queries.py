@@ -139,13 +139,18 @@ async def similar_text(
 ) -> dict[int, float]:
     """Each past incident's best document score for any of the query's words (title, description and
     resolution documents: what an incident was and how it ended, not its chatter)."""
-    kinds = [DocumentKind.INCIDENT.value, DocumentKind.RESOLUTION.value]
+    # Literal kinds: PostgreSQL then proves its partial index on them usable (a bound list it could not).
+    kinds: list[ColumnClause[Any]] = [
+        literal_column(f"'{kind.value}'") for kind in (DocumentKind.INCIDENT, DocumentKind.RESOLUTION)
+    ]
     if session.get_bind().dialect.name == "sqlite":
         match = fts5_any_word(query)
         if match is None:
             return {}
-        score: Any = -func.bm25(_FTS, type_=Float)
-        stmt = select(_D.c.incident_id, score).select_from(_fts_join()).where(_FTS.op("MATCH")(literal(match)))
+        about: ColumnClause[Any] = literal_column("search_about_fts")
+        score: Any = -func.bm25(about, type_=Float)
+        joined = table("search_about_fts").join(_D, _D.c.id == literal_column("search_about_fts.rowid"))
+        stmt = select(_D.c.incident_id, score).select_from(joined).where(about.op("MATCH")(literal(match)))
     else:
         tsquery = any_word_tsquery(query)
         if tsquery is None:

@@ -103,6 +103,7 @@ def downgrade() -> None:
 # Timeline entries that say nothing searchable (people joining, the channel opening) are left out; a message
 # is a message, a note a note, and every other entry (a status change, an update…) an update.
 _SKIPPED_ENTRIES = "('joined', 'left', 'channel_created')"
+_ABOUT = "('incident', 'resolution')"
 _ENTRY_KIND = "CASE new.kind WHEN 'message' THEN 'message' WHEN 'note' THEN 'note' ELSE 'update' END"
 
 
@@ -117,14 +118,23 @@ _SQLITE_SECTION = _sqlite_clean(
 _SQLITE = [
     "CREATE VIRTUAL TABLE search_fts USING fts5(text, content='search_documents', content_rowid='id', "
     "tokenize='porter unicode61 remove_diacritics 2')",
-    # The FTS5 table follows search_documents (the documented external-content triggers).
-    "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
-    "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END",
-    "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
-    "CREATE TRIGGER search_documents_au AFTER UPDATE OF text ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); "
-    "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END",
+    # What incidents were and how they ended, apart: the similar-incident lookup searches only these.
+    "CREATE VIRTUAL TABLE search_about_fts USING fts5(text, content='search_documents', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    # The FTS5 tables follow search_documents (the documented external-content triggers).
+    f"CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
+    f"INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); "
+    f"INSERT INTO search_about_fts(rowid, text) SELECT new.id, new.text WHERE new.kind IN {_ABOUT}; END",
+    f"CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
+    f"INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+    f"INSERT INTO search_about_fts(search_about_fts, rowid, text) SELECT 'delete', old.id, old.text "
+    f"WHERE old.kind IN {_ABOUT}; END",
+    f"CREATE TRIGGER search_documents_au AFTER UPDATE OF text ON search_documents BEGIN "
+    f"INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+    f"INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); "
+    f"INSERT INTO search_about_fts(search_about_fts, rowid, text) SELECT 'delete', old.id, old.text "
+    f"WHERE old.kind IN {_ABOUT}; "
+    f"INSERT INTO search_about_fts(rowid, text) SELECT new.id, new.text WHERE new.kind IN {_ABOUT}; END",
     # Timeline entries: new ones are indexed in bulk by storage/search_catch_up.py (off the capture path);
     # an edit or a delete, rare, is applied here at once.
     f"CREATE TRIGGER search_timeline_au AFTER UPDATE OF text, deleted_at ON timeline_entries "
@@ -138,7 +148,10 @@ _SQLITE = [
     # The incident: title and description, and its resolution.
     f"CREATE TRIGGER search_incident_ai AFTER INSERT ON incidents BEGIN "
     f"INSERT INTO search_documents(incident_id, kind, key, at, text) VALUES (new.id, 'incident', '0', "
-    f"new.declared_at, {_SQLITE_ABOUT}); END",
+    f"new.declared_at, {_SQLITE_ABOUT}); "
+    f"INSERT INTO search_documents(incident_id, kind, key, at, text) SELECT new.id, 'resolution', '0', "
+    f"coalesce(new.resolved_at, new.declared_at), {_sqlite_clean('new.resolution_summary')} "
+    f"WHERE new.resolution_summary <> ''; END",
     f"CREATE TRIGGER search_incident_au AFTER UPDATE OF title, description ON incidents BEGIN "
     f"UPDATE search_documents SET text = {_SQLITE_ABOUT} "
     f"WHERE incident_id = new.id AND kind = 'incident' AND key = '0'; END",
@@ -170,7 +183,7 @@ _SQLITE_TRIGGERS = """search_postmortem_ai search_action_item_au search_action_i
 search_incident_au search_incident_ai search_timeline_au search_documents_au
 search_documents_ad search_documents_ai"""
 _SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_TRIGGERS.split()]
-_SQLITE_DROP.append("DROP TABLE IF EXISTS search_fts")
+_SQLITE_DROP += ["DROP TABLE IF EXISTS search_about_fts", "DROP TABLE IF EXISTS search_fts"]
 
 
 def _pg_clean(text: str) -> str:
