@@ -242,13 +242,11 @@ class PostmortemVersionRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-# -- Search and similar incidents (issue 13). The index itself (search_documents, and on SQLite its FTS5 table)
-# differs by engine and is filled by triggers: it is described in storage/search_index_table.py, not here.
+# -- Search (issue 13): suggestions shown and voted on, runbooks, embeddings, the index's progress. The index
+# itself differs by engine: see storage/search_index_table.py.
 
 
 class SimilarSuggestionRow(Base):
-    """A past incident suggested in an incident's channel (shown once per pair)."""
-
     __tablename__ = "similar_suggestions"
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
     suggested_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
@@ -288,8 +286,6 @@ class RunbookRow(Base):
 
 
 class IncidentEmbeddingRow(Base):
-    """An incident's embedding from the configured model, for the semantic term of similar incidents."""
-
     __tablename__ = "incident_embeddings"
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
     model: Mapped[str] = mapped_column(String(100))
@@ -298,8 +294,6 @@ class IncidentEmbeddingRow(Base):
 
 
 class IndexProgressRow(Base):
-    """How far the search index has caught up: the last timeline entry id indexed (storage/search_catch_up.py)."""
-
     __tablename__ = "index_progress"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer)
