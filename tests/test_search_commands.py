@@ -12,6 +12,7 @@ from sqlalchemy import text as sql
 
 from incidents.model import Incident
 from slacksim import FakeSlack
+from slacksim import requests as req
 from storage.search_backend import SqlSearchBackend
 from tests.harness import BotClient, FrozenClock
 from tests.storage_support import storage_url as database_url  # noqa: F401  (a fixture: both backends)
@@ -117,3 +118,16 @@ async def test_reindex_rebuilds_what_indexing_wrote(bot: BotClient, clock: Froze
     assert indexed == before and seen[-1] == (3, 3)
     _, blocks = _answer(await bot.command("search max_connections"))
     assert pool.reference in blocks
+
+
+async def test_resolutions_postmortems_and_action_items_are_searched(bot: BotClient, clock: FrozenClock) -> None:
+    incident = await bot.declare("Checkout API returning 500s", severity="SEV2")
+    await bot.command("action Add a saturation alert for the connection pool", channel=incident.channel_id or "")
+    _, blocks = _answer(await bot.command("search saturation"))
+    assert incident.reference in blocks and "_action item_" in blocks
+    summary = req.state_values(("summary", "summary", req.plain_text_input_value("Rolled back the bad build")))
+    await bot.submit("resolve_incident", summary, metadata=incident.reference)  # a SEV2: a postmortem is drafted
+    _, blocks = _answer(await bot.command('search "rolled back"'))
+    assert incident.reference in blocks and "_resolution_" in blocks
+    _, blocks = _answer(await bot.command('search "contributing factors"'))  # a section of the postmortem
+    assert incident.reference in blocks and "_postmortem_" in blocks
