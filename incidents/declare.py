@@ -247,17 +247,18 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
         if not exc.retryable:
             problems.append(f"I couldn't post the incident summary ({exc.code}).")
     opened = TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}")
+    similar = await similar_work(ctx, incident)
     async with ctx.uow() as uow:
         await uow.incidents.record_setup(incident.reference, channel=channel, summary_ts=incident.summary_ts)
         await uow.incidents.add_event(incident.reference, opened)
         if ctx.planner is not None:  # with a channel, update reminders can be planned too
             await ctx.planner.incident_opened(uow, incident)
         planned = await plan_effects(ctx, uow, incident.id, _set_up_effects(ctx, incident, posting))
-        if ctx.search is not None:  # similar past incidents, posted by the scheduler: off the declare path
-            await uow.work.put(similar_work(incident, ctx.clock.now()))
+        if similar is not None:  # similar past incidents, posted by the scheduler: off the declare path
+            await uow.work.put(similar)
         await uow.commit()
-    if ctx.search is not None:
-        ctx.outbox.wake(ctx.clock.now())
+    if similar is not None:
+        ctx.outbox.wake(similar.due_at)
     problems += await perform(ctx, planned, incident)
     if problems:
         await _tell_declarer(ctx, incident, problems)

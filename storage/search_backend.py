@@ -67,6 +67,14 @@ class SqlSearchBackend:
             found = await store._load(select(*INCIDENT_COLUMNS).where(_I.c.id.in_(list(incident_ids))))
         return {incident.id: incident for incident in found if incident.id is not None}
 
+    async def has_history(self, incident_id: int, services: Sequence[str]) -> bool:
+        other = select(_I.c.id).where(_I.c.id != incident_id).limit(1)
+        books = select(_RB.c.id).where(_RB.c.service.in_(list(services))).limit(1)
+        async with self._database.session(write=False) as session:
+            if await session.scalar(other) is not None:
+                return True
+            return bool(services) and await session.scalar(books) is not None
+
     async def profile(self, incident_id: int) -> IncidentProfile | None:
         found = await self.profiles([incident_id])
         return found[0] if found else None

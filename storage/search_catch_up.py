@@ -24,7 +24,10 @@ CHUNK = 50_000  # entries per transaction, so a long backlog never holds the wri
 
 _PROGRESS = text("SELECT last_id FROM index_progress WHERE name = 'timeline'")
 _NEWEST = text("SELECT max(id) FROM timeline_entries")
-_ADVANCE = text("UPDATE index_progress SET last_id = :last WHERE name = 'timeline' AND last_id < :last")
+_ADVANCE = text(
+    "INSERT INTO index_progress(name, last_id) VALUES ('timeline', :last) ON CONFLICT (name) "
+    "DO UPDATE SET last_id = excluded.last_id WHERE index_progress.last_id < excluded.last_id"
+)
 
 
 async def pending(database: Database) -> tuple[int, int]:
@@ -57,5 +60,6 @@ async def catch_up(database: Database) -> int:
 async def mark_caught_up(database: Database) -> None:
     """Everything captured so far counts as indexed (a reindex is about to index it)."""
     _, newest = await pending(database)
-    async with database.write_engine.begin() as conn:
-        await conn.execute(_ADVANCE, {"last": newest})
+    if newest:
+        async with database.write_engine.begin() as conn:
+            await conn.execute(_ADVANCE, {"last": newest})

@@ -8,8 +8,6 @@ when Slack refuses for a reason that may pass.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from incidents.context import Context
 from incidents.model import Incident
 from incidents.ports import DueWork
@@ -18,9 +16,14 @@ from incidents.search.use_cases import post_similar_after_declaration
 SIMILAR = "similar"
 
 
-def similar_work(incident: Incident, now: datetime) -> DueWork:
-    assert incident.id is not None
-    return DueWork(f"{SIMILAR}:{incident.id}", SIMILAR, now, incident_id=incident.id)
+async def similar_work(ctx: Context, incident: Incident) -> DueWork | None:
+    """The row to write, or None when nothing could be shown: search is not wired, or there is no other
+    incident and no runbook for its services yet (a first incident costs its declaration one small read)."""
+    if ctx.search is None or incident.id is None:
+        return None
+    if not await ctx.search.backend.has_history(incident.id, [s.lower() for s in incident.services]):
+        return None
+    return DueWork(f"{SIMILAR}:{incident.id}", SIMILAR, ctx.clock.now(), incident_id=incident.id)
 
 
 async def run_similar_work(ctx: Context, work: DueWork) -> None:

@@ -39,6 +39,9 @@ class SearchBackend(SimilarTextSearch, SimilarityProfiles, Protocol):
 
     async def incidents(self, incident_ids: Sequence[int]) -> dict[int, Incident]: ...
 
+    async def has_history(self, incident_id: int, services: Sequence[str]) -> bool:
+        """Whether there is another incident, or a runbook for one of these services (lower case)."""
+
     async def record_shown(self, suggestions: Sequence[ShownSuggestion]) -> None: ...
 
     async def record_feedback(self, feedback: SuggestionFeedback) -> None:

@@ -82,8 +82,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=40), primary_key=True),
         sa.Column("last_id", sa.Integer(), nullable=False),
     )
-    # Everything captured before this revision is indexed by `firebreak search reindex` (or the first catch-up).
-    op.execute("INSERT INTO index_progress(name, last_id) VALUES ('timeline', 0)")
+    # No row yet: the first catch-up indexes everything captured before this revision.
     for statement in _SQLITE if op.get_bind().dialect.name == "sqlite" else _POSTGRES:
         op.execute(statement)
 
