@@ -21,6 +21,7 @@ from bot.listeners.events import register_events
 from bot.listeners.follow_through import register_follow_through
 from bot.listeners.oncall import register_oncall
 from bot.listeners.postmortem import register_postmortem
+from bot.listeners.search import register_search
 from bot.listeners.timeline import register_timeline
 from bot.listeners.views import register_views
 from incidents.alerts.context import AlertsContext
@@ -71,6 +72,8 @@ def build_bolt_app(
     app._async_listener_runner.lazy_listener_runner = runner
     if alerts is not None:  # issue 12: `/incident integration …`, before the other /incident listeners
         register_alert_commands(app, alerts)
+    if ctx.search is not None:  # before the general /incident listener: it takes its own subcommands
+        register_search(app, ctx, ctx.search)
     register_commands(app, ctx)
     register_views(app, ctx, runner)
     register_actions(app, ctx)

@@ -25,6 +25,9 @@ USAGE = """*Firebreak: `/incident` commands*
 • `/incident digest [post]` (admins): preview the weekly digest, or post it to the digest channel now
 • `/incident integration add|list|show|rotate|disable` (admins): alert integrations (monitoring that sends alerts)
 • `/incident oncall [schedule|service]`: who is on call; `/incident page @person`; more: `/incident oncall help`
+• `/incident search <words> [--service X] [--severity S] [--since 30d]`: search past incidents
+• `/incident similar [ID]`: the past incidents most like this one
+• `/incident runbook add <service> <url> [title]`, `/incident runbooks [service]`: the runbook library
 In an incident channel the ID is implicit; elsewhere give it, e.g. `/incident status INC-2026-0042 monitoring`."""
 
 

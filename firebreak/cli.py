@@ -17,6 +17,7 @@ from firebreak.logs import configure_logging
 from firebreak.oncall_cli import add_oncall_commands
 from firebreak.oncall_users import oncall_user_problems
 from firebreak.runtime import policy_path
+from firebreak.search_cli import add_search_commands
 from firebreak.serve import serve
 from firebreak.settings import MissingSlackTokens, Settings, SettingsError, load_settings
 from incidents.context import SystemClock
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.set_defaults(handler=_demo)
     add_oncall_commands(commands)
     add_integration_commands(commands)  # issue 12: alert integrations
+    add_search_commands(commands)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))

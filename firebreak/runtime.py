@@ -28,6 +28,7 @@ from firebreak.alerts_wiring import AlertsWiring, alerts_wiring
 from firebreak.ical_fetcher import HttpCalendarFetcher
 from firebreak.metrics import Metrics, build_metrics, metrics_page
 from firebreak.oncall_wiring import add_oncall_routes, oncall_work
+from firebreak.search_wiring import index_catching_up, search_services
 from firebreak.settings import HINTS, Settings, SettingsError
 from incidents.capture import CaptureService, IncidentChannelIndex
 from incidents.context import Context, SystemClock
@@ -146,6 +147,7 @@ async def runtime(
             planner=planner,
             drafter=drafter,
             oncall=roster,
+            search=search_services(settings, database, client, session),
         )
         alerts = alerts_wiring(database, ctx, client, public_url=settings.firebreak_public_url)  # issue 12
         follow_through = FollowThrough(ctx, planner, metrics=metrics.scheduler, other_work=alerts.handlers())
@@ -172,21 +174,22 @@ async def runtime(
         # collector, so that the collections a burst of new objects triggers (20,000 timeline entries read at
         # once, a flood of events) do not walk it all again. Walking it was 40% of a timeline read. O(1).
         gc.freeze()
-        yield Runtime(
-            settings,
-            database,
-            ctx,
-            client,
-            bolt,
-            lazy,
-            web_app,
-            writer,
-            planner,
-            follow_through,
-            scheduler,
-            metrics,
-            alerts,
-        )
+        async with index_catching_up(database, settings.firebreak_search_index_interval):
+            yield Runtime(
+                settings,
+                database,
+                ctx,
+                client,
+                bolt,
+                lazy,
+                web_app,
+                writer,
+                planner,
+                follow_through,
+                scheduler,
+                metrics,
+                alerts,
+            )
     finally:
         if alerts is not None:
             await alerts.stop()

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # when an integration is added or its token rotated (issue 12), and of private on-call iCal feeds (issue 11).
     # Unset: a placeholder host the admin replaces.
     firebreak_public_url: str | None = None
+    # Search: an OpenAI-compatible embedding model for similar incidents' semantic term (unset: text only).
+    firebreak_embedding_model: str | None = None
+    # Search: how often new timeline entries are indexed in the background (seconds; 0: only when searching).
+    firebreak_search_index_interval: float = Field(default=1.0, ge=0)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -11,6 +11,7 @@ from incidents.outbox import Outbox
 from incidents.policy import Policy
 from incidents.ports import Clock, FollowUpPlanner, IncidentChat, UnitOfWorkFactory
 from incidents.postmortem_ports import Drafter
+from incidents.search.service import SearchServices
 
 
 class SystemClock:
@@ -34,3 +35,5 @@ class Context:
     outbox: Outbox = field(default_factory=Outbox)
     # Who is on call (issue 11): schedules, stored overrides, calendars; None where no on-call is wired.
     oncall: OncallRoster | None = None
+    # Search, similar incidents and runbooks (issue 13; None where nothing searches).
+    search: SearchServices | None = None

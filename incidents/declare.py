@@ -16,6 +16,7 @@ from incidents.naming import channel_name_candidates, incident_channel_name, inc
 from incidents.oncall.routing import ActiveCheck, Routing, route_declaration
 from incidents.people import declared_by_system, ensure_person
 from incidents.ports import DueWork
+from incidents.search.after_declaration import similar_work
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -261,13 +262,18 @@ async def _set_up(ctx: Context, incident: Incident) -> SetupReport:
         if not exc.retryable:
             problems.append(f"I couldn't post the incident summary ({exc.code}).")
     opened = TimelineEvent("channel_created", ctx.clock.now(), None, f"Opened #{channel.name}")
+    similar = await similar_work(ctx, incident)
     async with ctx.uow() as uow:
         await uow.incidents.record_setup(incident.reference, channel=channel, summary_ts=incident.summary_ts)
         await uow.incidents.add_event(incident.reference, opened)
         if ctx.planner is not None:  # with a channel, update reminders can be planned too
             await ctx.planner.incident_opened(uow, incident)
         planned = await plan_effects(ctx, uow, incident.id, _set_up_effects(ctx, incident, posting))
+        if similar is not None:  # similar past incidents, posted by the scheduler: off the declare path
+            await uow.work.put(similar)
         await uow.commit()
+    if similar is not None:
+        ctx.outbox.wake(similar.due_at)
     problems += await perform(ctx, planned, incident)
     if problems:
         await _tell_declarer(ctx, incident, problems)

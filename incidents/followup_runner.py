@@ -27,6 +27,7 @@ from incidents.followup import Planner, next_digest, next_nudge, nudge_key
 from incidents.followup_notices import digest_notice, escalation_notice, nudge_notice, reminder_notice
 from incidents.model import Incident, IncidentFilter, TimelineEvent
 from incidents.ports import DueWork, FollowThroughMetrics, FollowUpNotice
+from incidents.search.after_declaration import SIMILAR, run_similar_work
 from incidents.working_hours import is_working_time, next_working_time, zone
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ class FollowThrough:
             "nudge": self._nudge,
             "digest": self._digest,
             **self.handlers,
+            SIMILAR: self._similar,  # search: the similar-incidents post after a declaration
         }
         try:
             await handlers[work.kind](work)
@@ -182,6 +184,10 @@ class FollowThrough:
     async def finish(self, work: DueWork, next_work: DueWork | None) -> None:
         """Remove the work (or replace it by `next_work`) once done; for the handlers of other slices."""
         await self._finish(work, next_work)
+
+    async def _similar(self, work: DueWork) -> None:
+        await run_similar_work(self.ctx, work)
+        await self._finish(work, None)
 
     async def _finish(
         self, work: DueWork, next_work: DueWork | None, event: TimelineEvent | None = None, reference: str | None = None

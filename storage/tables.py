@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -228,3 +240,60 @@ class PostmortemVersionRow(Base):
     change: Mapped[str] = mapped_column(String(200))  # e.g. "drafted", "edited Summary"
     draft_kind: Mapped[str] = mapped_column(String(20))  # model | template
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# -- Search (issue 13): suggestions shown and voted on, runbooks, embeddings, the index's progress. The index
+# itself differs by engine: see storage/search_index_table.py.
+
+
+class SimilarSuggestionRow(Base):
+    __tablename__ = "similar_suggestions"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    suggested_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    shown_at: Mapped[datetime]
+
+
+class SimilarFeedbackRow(Base):
+    """A Useful / Not relevant vote on a shown suggestion; the latest one stands for it."""
+
+    __tablename__ = "similar_feedback"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["incident_id", "suggested_id"],
+            ["similar_suggestions.incident_id", "similar_suggestions.suggested_id"],
+            ondelete="CASCADE",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(Integer)
+    suggested_id: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+
+
+class RunbookRow(Base):
+    __tablename__ = "runbooks"
+    __table_args__ = (UniqueConstraint("service", "url", name="uq_runbook"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service: Mapped[str] = mapped_column(String(60), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime]
+
+
+class IncidentEmbeddingRow(Base):
+    __tablename__ = "incident_embeddings"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(100))
+    vector: Mapped[list[float]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+class IndexProgressRow(Base):
+    __tablename__ = "index_progress"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)

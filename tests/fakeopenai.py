@@ -1,4 +1,5 @@
-"""A fake OpenAI-compatible server: `POST /v1/chat/completions` on 127.0.0.1:0, recording every request body.
+"""A fake OpenAI-compatible server: `POST /v1/chat/completions` and `/v1/embeddings` on 127.0.0.1:0, recording
+every request body.
 
 `openai` 3.x talks through httpx2, which HTTP mocking libraries do not intercept, so the drafter is tested over
 real HTTP. By default it behaves like a good model (valid JSON, citing ids from the request); tests queue
@@ -10,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+EMBEDDING_SIZE = 32
 
 _IDS = re.compile(r"\[#(\d+)\]")
 
@@ -87,6 +91,8 @@ class FakeOpenAI:
         self._release = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        self.embedding_requests: list[dict[str, Any]] = []
+        self.embedding_status = 200  # anything else: the embeddings endpoint fails with it
 
     def queue(self, *answers: Answer) -> None:
         self.answers.extend(answers)
@@ -124,9 +130,28 @@ class FakeOpenAI:
             }
         )
 
+    async def _embeddings(self, request: web.Request) -> web.Response:
+        """A bag of words hashed into EMBEDDING_SIZE dimensions: texts sharing words point the same way."""
+        body = await request.json()
+        self.embedding_requests.append(body)
+        if self.embedding_status != 200:
+            return web.json_response(
+                {"error": {"message": "down", "type": "server_error"}}, status=self.embedding_status
+            )
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = []
+        for index, text in enumerate(texts):
+            vector = [0.0] * EMBEDDING_SIZE
+            for word in re.findall(r"[a-z]+", str(text).lower()):
+                vector[zlib.crc32(word.encode()) % EMBEDDING_SIZE] += 1.0
+            data.append({"object": "embedding", "index": index, "embedding": vector})
+        usage = {"prompt_tokens": 1, "total_tokens": 1}
+        return web.json_response({"object": "list", "data": data, "model": body.get("model"), "usage": usage})
+
     async def __aenter__(self) -> FakeOpenAI:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._completions)
+        app.router.add_post("/v1/embeddings", self._embeddings)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import storage.alerts_tables  # noqa: F401  (its tables join Base.metadata)
+from storage.search_index_table import INDEX_TABLES_PREFIX
 from storage.tables import Base
 
 config = context.config
@@ -21,6 +22,8 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        # The search index is engine-specific (migration 0008): autogenerate leaves it alone.
+        include_name=lambda name, kind, _: not (kind == "table" and str(name).startswith(INDEX_TABLES_PREFIX)),
     )
     with context.begin_transaction():
         context.run_migrations()
